@@ -1,0 +1,29 @@
+"""Militarized interstate dispute participants: COW MID 4.3 (main) and GML 2.2.1 (alternative)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from coupproof.sources._common import read_rda, typed
+from coupproof.sources.registry import fetch
+
+MID_VERSIONS = ("cow4.3", "gml2.2.1")
+
+
+def read_mid_participants(version: str = "cow4.3") -> pd.DataFrame:
+    """One row per state's participation in a dispute.
+
+    Columns: ``dispnum`` (Int64), ``ccode`` (Int64), ``styear``, ``endyear`` (Int64),
+    ``sidea`` (1 = side A), ``hiact``, ``orig`` (1 = originator).  Missing day/month codes (−9)
+    are irrelevant for the yearly measures built from this table and are dropped.
+    """
+    if version == "cow4.3":
+        raw = pd.read_csv(fetch("mid_participants"))
+        raw = raw.rename(columns={"dispnum3": "dispnum"})
+    elif version == "gml2.2.1":
+        raw = read_rda("gml_participants")
+    else:
+        raise ValueError(f"unknown MID version {version!r}; allowed: {', '.join(MID_VERSIONS)}")
+    cols = ["dispnum", "ccode", "styear", "endyear", "sidea", "hiact", "orig"]
+    df = raw[cols].mask(raw[cols] == -9)
+    return typed(df, ints=cols).reset_index(drop=True)
