@@ -1,0 +1,266 @@
+"""Newton-Raphson maximum likelihood for single-index models, on numpy arrays.
+
+Every likelihood fitted in this book (logit, probit, zero-truncated Poisson) has the form
+``sum_i l(y_i, eta_i)`` with ``eta = X @ beta``.  Newton's method then needs only three
+per-row quantities at the current ``eta``: the log-likelihood contribution, its first
+derivative ``d1 = dl/deta`` and the negative second derivative ``w = -d2l/deta2``.  The
+score is ``X' d1`` and the (observed) information ``X' diag(w) X``.  A :class:`Family`
+supplies these, :func:`newton_ml` does the rest.
+
+For the logit (the canonical link) the observed and expected information coincide, so the
+estimates and model-based covariance equal R's ``glm(..., family = binomial)`` (IRLS) and
+statsmodels ``Logit(...).fit(method="newton")``.  For the probit the information is the
+observed one, as in ``sampleSelection::probit`` (maxLik Newton-Raphson) and statsmodels
+``Probit``; R's ``glm`` with a probit link reports the expected information instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+from scipy import linalg as _la
+from scipy import special as _sp
+
+
+class ConvergenceError(RuntimeError):
+    """The maximiser did not converge (or the information matrix is singular)."""
+
+
+class SeparationError(ConvergenceError):
+    """A binary regressor predicts a binary outcome perfectly: the ML estimate does not exist."""
+
+
+Derivs = Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Family:
+    """Per-row log-likelihood derivatives for a single-index model.
+
+    ``derivs(y, eta)`` returns ``(loglik, d1, w)``: the summed log-likelihood, the first
+    derivative of each row's contribution with respect to ``eta`` and the negative second
+    derivative.  ``intercept_start(y)`` is the intercept-only ML value, used as the starting
+    value of the constant (all other coefficients start at zero).
+    """
+
+    name: str
+    derivs: Derivs
+    intercept_start: Callable[[np.ndarray], float]
+    binary: bool = False
+
+
+# --- logit ------------------------------------------------------------------------------
+def _logit_derivs(y: np.ndarray, eta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    p = _sp.expit(eta)
+    # log(1 + e^eta) = max(eta, 0) + log1p(e^-|eta|), stable for any eta
+    softplus = np.maximum(eta, 0.0) + np.log1p(np.exp(-np.abs(eta)))
+    llf = float(y @ eta - softplus.sum())
+    return llf, y - p, p * (1.0 - p)
+
+
+def _logit_start(y: np.ndarray) -> float:
+    m = float(np.clip(y.mean(), 1e-10, 1 - 1e-10))
+    return float(np.log(m / (1 - m)))
+
+
+LOGIT = Family("logit", _logit_derivs, _logit_start, binary=True)
+
+
+# --- probit -----------------------------------------------------------------------------
+def _probit_derivs(y: np.ndarray, eta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    q = 2.0 * y - 1.0
+    qe = q * eta
+    log_cdf = _sp.log_ndtr(qe)
+    # Inverse Mills ratio phi(qe)/Phi(qe), computed on the log scale for stability.
+    mills = np.exp(-0.5 * qe * qe - 0.5 * np.log(2 * np.pi) - log_cdf)
+    lam = q * mills
+    return float(log_cdf.sum()), lam, lam * (lam + eta)
+
+
+def _probit_start(y: np.ndarray) -> float:
+    m = float(np.clip(y.mean(), 1e-10, 1 - 1e-10))
+    return float(_sp.ndtri(m))
+
+
+PROBIT = Family("probit", _probit_derivs, _probit_start, binary=True)
+
+
+# --- zero-truncated Poisson ---------------------------------------------------------------
+def _ztp_derivs(y: np.ndarray, eta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    mu = np.exp(eta)
+    one_m = -np.expm1(-mu)  # 1 - exp(-mu), accurate for small mu
+    llf = float(np.sum(y * eta - mu - np.log(one_m) - _sp.gammaln(y + 1.0)))
+    ratio = mu / one_m  # E(y | y > 0)
+    d1 = y - ratio
+    # d(ratio)/d(eta) = Var(y | y > 0) = ratio * (1 + mu - ratio)
+    w = ratio * (1.0 + mu - ratio)
+    return llf, d1, w
+
+
+def _ztp_start(y: np.ndarray) -> float:
+    # Solve mu / (1 - exp(-mu)) = mean(y) by a few Newton steps on log(mu).
+    m = float(y.mean())
+    if m <= 1.0:
+        return -5.0
+    lmu = np.log(m)
+    for _ in range(50):
+        mu = np.exp(lmu)
+        r = mu / -np.expm1(-mu)
+        f = r - m
+        fp = r * (1 + mu - r)
+        step = f / fp
+        lmu -= step
+        if abs(step) < 1e-12:
+            break
+    return float(lmu)
+
+
+TRUNCATED_POISSON = Family("zero-truncated poisson", _ztp_derivs, _ztp_start)
+
+
+# --- checks -----------------------------------------------------------------------------
+def constant_columns(X: np.ndarray) -> np.ndarray:
+    """Indices of columns that are identically one (an intercept)."""
+    return np.flatnonzero(np.all(X == 1.0, axis=0))
+
+
+def check_dummy_separation(y: np.ndarray, X: np.ndarray, names: Sequence[str]) -> None:
+    """Raise :class:`SeparationError` if a 0/1 regressor separates a 0/1 outcome.
+
+    If every row with ``x = 1`` (or every row with ``x = 0``) has the same outcome, the
+    likelihood keeps rising as that coefficient runs to plus or minus infinity: the ML
+    estimate does not exist.  R's ``glm`` then stops with a huge coefficient and a warning
+    ("fitted probabilities numerically 0 or 1 occurred"); here it is an error that names
+    the column.  Typical case: a year dummy for a year without events.
+    """
+    n = y.shape[0]
+    ones = np.all(X == 1.0, axis=0)
+    binary = np.all((X == 0.0) | (X == 1.0), axis=0) & ~ones
+    if not binary.any():
+        return
+    Xb = X[:, binary]
+    n1 = Xb.sum(axis=0)
+    e1 = Xb.T @ y
+    n0 = n - n1
+    e0 = y.sum() - e1
+    bad = ((n1 > 0) & ((e1 == 0) | (e1 == n1))) | ((n0 > 0) & ((e0 == 0) | (e0 == n0)))
+    if bad.any():
+        cols = [str(names[j]) for j in np.flatnonzero(binary)[bad]]
+        raise SeparationError(
+            "quasi-complete separation: the outcome is constant within one category of "
+            f"{cols}; the ML estimate does not exist. Drop those rows or the regressor "
+            "(for year dummies use absorb_years, which drops event-less years)."
+        )
+
+
+# --- the maximiser ----------------------------------------------------------------------
+@dataclass
+class NewtonFit:
+    """Output of :func:`newton_ml`.
+
+    ``information`` is ``X' diag(w) X`` at the estimates; ``cov`` its inverse (the
+    model-based covariance).  ``d1`` and ``w`` are the per-row derivatives at the estimates,
+    so the score contributions are ``d1[:, None] * X``.
+    """
+
+    beta: np.ndarray
+    llf: float
+    information: np.ndarray
+    cov: np.ndarray
+    eta: np.ndarray
+    d1: np.ndarray
+    w: np.ndarray
+    iterations: int
+    converged: bool
+
+
+def _solve_spd(H: np.ndarray, g: np.ndarray) -> np.ndarray:
+    try:
+        c = _la.cho_factor(H, check_finite=False)
+    except _la.LinAlgError as exc:
+        raise ConvergenceError(
+            "the information matrix is not positive definite: the regressors are collinear "
+            "or the data are (quasi-)separated"
+        ) from exc
+    return _la.cho_solve(c, g, check_finite=False)
+
+
+def newton_ml(
+    y: np.ndarray,
+    X: np.ndarray,
+    family: Family,
+    *,
+    names: Sequence[str] | None = None,
+    start: np.ndarray | None = None,
+    tol: float = 1e-10,
+    maxiter: int = 100,
+) -> NewtonFit:
+    """Maximise ``sum_i l(y_i, x_i'beta)`` by Newton-Raphson with step halving.
+
+    Converged when the largest absolute Newton step is below ``tol``; the information
+    matrix returned is evaluated at the final estimates.  If a full step lowers the
+    log-likelihood it is halved (as R's ``glm.fit`` does) up to 60 times.
+
+    Raises
+    ------
+    SeparationError
+        For binary families, when a 0/1 regressor separates the outcome (checked first).
+    ConvergenceError
+        When ``maxiter`` iterations pass without convergence (usually separation that the
+        dummy check cannot see, or a coefficient running off to infinity), or when the
+        information matrix is singular.
+    """
+    y = np.ascontiguousarray(y, dtype=float)
+    X = np.asarray(X, dtype=float)
+    n, k = X.shape
+    names = list(names) if names is not None else [f"x{j}" for j in range(k)]
+    if y.shape[0] != n:
+        raise ValueError(f"y has {y.shape[0]} rows, X has {n}")
+    if n <= k:
+        raise ValueError(f"{n} observations for {k} parameters")
+    if not (np.isfinite(y).all() and np.isfinite(X).all()):
+        raise ValueError("y and X must be finite (drop missing rows first)")
+    if family.binary:
+        if not np.all((y == 0) | (y == 1)):
+            raise ValueError("the outcome of a binary model must be 0/1")
+        if y.min() == y.max():
+            raise SeparationError("the outcome has no variation")
+        check_dummy_separation(y, X, names)
+
+    if start is None:
+        beta = np.zeros(k)
+        const = constant_columns(X)
+        if const.size:
+            beta[const[0]] = family.intercept_start(y)
+    else:
+        beta = np.asarray(start, dtype=float).copy()
+
+    X = np.asfortranarray(X)  # column-major: faster X'v and X'WX on tall matrices
+    buf = np.empty_like(X)  # reused for W X, avoids a fresh allocation per iteration
+    eta = X @ beta
+    llf, d1, w = family.derivs(y, eta)
+    for it in range(1, maxiter + 1):
+        g = X.T @ d1
+        H = np.multiply(X, w[:, None], out=buf).T @ X
+        step = _solve_spd(H, g)
+        if np.max(np.abs(step)) < tol:
+            return NewtonFit(beta, llf, H, _la.inv(H, check_finite=False), eta, d1, w, it - 1, True)
+        for _ in range(60):
+            new_beta = beta + step
+            new_eta = X @ new_beta
+            new = family.derivs(y, new_eta)
+            if np.isfinite(new[0]) and new[0] >= llf - 1e-9 * (1.0 + abs(llf)):
+                break
+            step = step / 2.0
+        else:
+            raise ConvergenceError(f"{family.name}: step halving failed at iteration {it}")
+        beta, eta = new_beta, new_eta
+        llf, d1, w = new
+    big = np.argsort(-np.abs(beta))[:3]
+    raise ConvergenceError(
+        f"{family.name}: no convergence after {maxiter} iterations; largest coefficients "
+        + ", ".join(f"{names[j]}={beta[j]:.3g}" for j in big)
+        + " - a sign of (quasi-)separation or of a badly scaled regressor"
+    )
