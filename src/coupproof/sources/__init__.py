@@ -17,7 +17,7 @@ from coupproof.sources.cow import (
 from coupproof.sources.gwf import read_gwf
 from coupproof.sources.mids import read_mid_participants
 from coupproof.sources.polity import read_polity
-from coupproof.sources.registry import fetch, fetch_all, registry, sources
+from coupproof.sources.registry import fetch, fetch_all
 from coupproof.sources.rivalries import read_rivalries
 from coupproof.sources.ssf import read_ssf
 
@@ -25,5 +25,5 @@ __all__ = [
     "cow_system_years", "fetch", "fetch_all", "read_atop_alliances", "read_atop_dyad_years",
     "read_atop_members", "read_contcol", "read_contdir", "read_coups", "read_cow_majors",
     "read_cow_states", "read_gwf", "read_mid_participants", "read_nmc", "read_polity",
-    "read_rivalries", "read_ssf", "registry", "sources",
+    "read_rivalries", "read_ssf",
 ]
