@@ -35,7 +35,8 @@ def threat_table(params: PanelParams, dyads: pd.DataFrame) -> pd.DataFrame | Non
         from coupproof.panel.threat import ThreatParams, build_threat
     except ImportError:  # pragma: no cover - during development only
         return None
-    return build_threat(ThreatParams(**params.threat), alliance_dyads=dyads)
+    settings = {"nmc_version": params.nmc_version, **params.threat}
+    return build_threat(ThreatParams(**settings), alliance_dyads=dyads)
 
 
 def build_panel(params: PanelParams = PanelParams()) -> pd.DataFrame:

@@ -123,3 +123,37 @@ class PanelParams:
         """The parameters that differ from the defaults, as {name: value}."""
         base = PanelParams().to_dict()
         return {k: v for k, v in self.to_dict().items() if base[k] != v}
+
+
+#: Flat parameter names that belong to the threat measure (see coupproof.panel.threat).
+THREAT_KEYS = ("max_conttype", "colonial", "major_power_global", "s_scale", "s_weighted",
+               "s_distance", "s_mean_period")
+
+
+def panel_params(**flat) -> PanelParams:
+    """Build :class:`PanelParams` from the flat names used in notebooks' parameters cells.
+
+    Threat settings (``max_conttype``, ``colonial``, ``major_power_global``, ``s_scale``,
+    ``s_weighted``, ``s_distance``, ``s_mean_start``) go into ``threat``; only values that
+    differ from the threat defaults are kept, so equal settings share one cache file.
+    Unknown names raise with the list of allowed ones.
+    """
+    from coupproof.panel.threat import ThreatParams
+
+    flat = dict(flat)
+    if "s_mean_start" in flat:
+        start = flat.pop("s_mean_start")
+        default_end = ThreatParams().s_mean_period[1]
+        flat["s_mean_period"] = (int(start), default_end)
+    if "years" in flat:
+        flat["years"] = tuple(flat["years"])
+    fields = {f.name for f in dataclasses.fields(PanelParams)} - {"threat"}
+    unknown = set(flat) - fields - set(THREAT_KEYS)
+    if unknown:
+        raise ValueError(f"unknown panel parameter(s) {sorted(unknown)}; allowed: "
+                         + ", ".join(sorted(fields | set(THREAT_KEYS) | {"s_mean_start"})))
+    defaults = dataclasses.asdict(ThreatParams())
+    threat = {k: (tuple(v) if isinstance(v, list) else v) for k, v in flat.items() if k in THREAT_KEYS}
+    threat = {k: v for k, v in threat.items() if defaults.get(k) != v}
+    ThreatParams(**threat)  # validate now, with the threat module's own messages
+    return PanelParams(**{k: v for k, v in flat.items() if k in fields}, threat=threat)
