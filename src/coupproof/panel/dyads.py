@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coupproof.panel.transforms import lag_within, merge_validated
+from coupproof.panel.transforms import lag_within, lookup_join, merge_validated
 
 #: State-year columns merged for A (suffix _A) and B (suffix _B).
 STATE_COLUMNS_A = ["polity2", "polity", "polity2_l", "polity_l", "democracy_l", "new_regime",
@@ -47,8 +47,9 @@ def add_alliance_ties(dyads: pd.DataFrame, ties: pd.DataFrame) -> pd.DataFrame:
     multilateral) and its one-year lag within the dyad's own series ``shared_def_l``
     (missing when the dyad did not exist in t−1)."""
     t = ties[["ccode1", "ccode2", "year", "defense_any"]].rename(columns={"defense_any": "shared_def"})
-    out = merge_validated(dyads, t, on=["ccode1", "ccode2", "year"], how="left",
-                          validate="one_to_one", name="alliance ties")
+    keys = ["ccode1", "ccode2", "year"]
+    out = lookup_join(dyads, t, left_on=keys, right_on=keys, columns=["shared_def"],
+                      name="alliance ties")
     out["shared_def"] = out["shared_def"].fillna(0).astype("float")
     return lag_within(out, ["ccode1", "ccode2"], ["shared_def"])
 
@@ -62,8 +63,9 @@ def add_new_pacts(dyads: pd.DataFrame, pacts: pd.DataFrame) -> pd.DataFrame:
          .groupby(["ccode1", "ccode2", "year"], as_index=False)["atopid"].first())
     both = pd.concat([p, p.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})], ignore_index=True)
     both = both.rename(columns={"atopid": "def_atopid"})
-    out = merge_validated(dyads, both, on=["ccode1", "ccode2", "year"], how="left",
-                          validate="one_to_one", name="new pacts")
+    keys = ["ccode1", "ccode2", "year"]
+    out = lookup_join(dyads, both, left_on=keys, right_on=keys, columns=["def_atopid"],
+                      name="new pacts")
     out["def"] = out["def_atopid"].notna().astype("int8")
     return out
 
@@ -72,9 +74,9 @@ def add_state_attributes(dyads: pd.DataFrame, states: pd.DataFrame) -> pd.DataFr
     """Merge the state-year table twice: for A (``ccode1``, suffix ``_A``) and for B (``_B``)."""
     out = dyads
     for code, cols, sfx in (("ccode1", STATE_COLUMNS_A, "_A"), ("ccode2", STATE_COLUMNS_B, "_B")):
-        s = states[["ccode", "year", *cols]].rename(columns={"ccode": code, **{c: c + sfx for c in cols}})
-        out = merge_validated(out, s, on=[code, "year"], how="left", validate="many_to_one",
-                              name=f"state attributes{sfx}")
+        s = states[["ccode", "year", *cols]].rename(columns={c: c + sfx for c in cols})
+        out = lookup_join(out, s, left_on=[code, "year"], right_on=["ccode", "year"],
+                          columns=[c + sfx for c in cols], name=f"state attributes{sfx}")
     return out
 
 

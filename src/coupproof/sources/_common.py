@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pyreadr
 
@@ -18,11 +19,15 @@ def read_rda(file_id: str) -> pd.DataFrame:
 
 def to_int(s: pd.Series) -> pd.Series:
     """Whole numbers stored as floats -> nullable Int64 (NA stays NA); fails on fractions."""
-    out = pd.to_numeric(s, errors="raise")
-    frac = out.dropna() % 1 != 0
+    if isinstance(s.dtype, pd.Int64Dtype):
+        return s
+    values = pd.to_numeric(s, errors="raise").to_numpy(dtype="float64", na_value=np.nan)
+    mask = np.isnan(values)
+    filled = np.where(mask, 0.0, values)
+    frac = filled % 1 != 0
     if frac.any():
-        raise ValueError(f"column {s.name!r} has non-integer values, e.g. {out.dropna()[frac].iloc[0]}")
-    return out.astype("Int64")
+        raise ValueError(f"column {s.name!r} has non-integer values, e.g. {filled[frac][0]}")
+    return pd.Series(pd.arrays.IntegerArray(filled.astype("int64"), mask), index=s.index, name=s.name)
 
 
 def typed(df: pd.DataFrame, ints=(), floats=(), strings=(), bools=()) -> pd.DataFrame:

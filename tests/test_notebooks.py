@@ -1,0 +1,37 @@
+"""Notebooks are numbered, carry a `parameters` cell, and are stored without outputs
+(except cells tagged `nbval-check-output`, whose outputs are the golden values nbval checks)."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+GOLDEN = "nbval-check-output"
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 3
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_numbered_parameterised_and_stripped(path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), "name must be NN_snake_case.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    tags = [c.get("metadata", {}).get("tags", []) for c in nb.cells]
+    assert sum("parameters" in t for t in tags) == 1, "exactly one cell tagged 'parameters'"
+    for cell, t in zip(nb.cells, tags):
+        if cell.cell_type != "code" or GOLDEN in t:
+            continue
+        assert not cell.get("outputs"), f"outputs stored in a non-golden cell: {cell.source[:60]!r}"
+        assert cell.get("execution_count") is None, "execution counts must be stripped"
+
+
+def test_every_notebook_is_in_the_table_of_contents():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = {c["file"] for part in toc["parts"] for c in part["chapters"]}
+    for path in NOTEBOOKS:
+        assert f"book/executed/{path.stem}" in files, f"{path.name} missing from _toc.yml"
