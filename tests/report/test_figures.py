@@ -112,8 +112,16 @@ def test_coef_scatter_draws_and_saves(tmp_path):
 
 
 def test_coef_scatter_accepts_other_column_names():
-    cmp = _comparison().rename(columns={"published": "coef_pub", "ours": "coef_ours"})
-    _draws(F.coef_scatter(cmp, published="coef_pub", ours="coef_ours"))
+    cmp = _comparison().rename(columns={"published": "paper", "ours": "mine"})
+    _draws(F.coef_scatter(cmp, published="paper", ours="mine"))
+
+
+def test_coef_scatter_reads_the_compare_columns():
+    # the column names of coupproof.report.compare.compare, plus a table column
+    cmp = _comparison().rename(columns={"published": "coef_paper", "ours": "coef_ours"})
+    fig = F.coef_scatter(cmp)
+    _draws(fig)
+    assert len(fig.data) == len(cmp)
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,8 @@ __all__ = [
     "figure2_marginal_effects",
     "figure3_predicted_probabilities",
     "coef_scatter",
+    "PUBLISHED_COLUMNS",
+    "OURS_COLUMNS",
     "save",
 ]
 
@@ -314,20 +316,38 @@ def _table_label(value: object) -> str:
     return f"Table {text}" if text.isdigit() else text
 
 
+#: Column names tried, in order, when ``coef_scatter`` is not told which to use.  The first
+#: pair matches :func:`coupproof.report.compare.compare`.
+PUBLISHED_COLUMNS = ("coef_paper", "published")
+OURS_COLUMNS = ("coef_ours", "ours")
+
+
+def _pick(df: pd.DataFrame, given: str | None, candidates: Sequence[str]) -> str:
+    if given is not None:
+        return given
+    return next((c for c in candidates if c in df.columns), candidates[0])
+
+
 def coef_scatter(
     comparison: pd.DataFrame,
     *,
-    published: str = "published",
-    ours: str = "ours",
+    published: str | None = None,
+    ours: str | None = None,
     table: str = "table",
 ) -> ggplot:
     """Our coefficient estimates against the published ones, one point per coefficient.
 
     ``comparison`` needs a ``table`` column (e.g. 1, 2, 4, ... or "Table 1") and the two
-    estimates, by default in ``published`` and ``ours``; other names can be passed as
-    keyword arguments.  Points on the dashed 45-degree line are exact replications.
+    estimates: by default ``coef_paper`` and ``coef_ours`` (the columns of
+    :func:`coupproof.report.compare.compare`) or else ``published`` and ``ours``; other
+    names can be passed as keyword arguments.  Points on the dashed 45-degree line are exact
+    replications.
     """
-    _check_frame(comparison, [table, published, ours], "comparison")
+    if isinstance(comparison, pd.DataFrame):
+        published = _pick(comparison, published, PUBLISHED_COLUMNS)
+        ours = _pick(comparison, ours, OURS_COLUMNS)
+    _check_frame(comparison, [table, published or PUBLISHED_COLUMNS[0],
+                              ours or OURS_COLUMNS[0]], "comparison")
     _check_numeric(comparison, [published, ours], "comparison")
     df = comparison[[table, published, ours]].dropna(subset=[published, ours]).copy()
     if df.empty:
