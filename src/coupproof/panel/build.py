@@ -67,8 +67,22 @@ def build_panel(params: PanelParams = PanelParams()) -> pd.DataFrame:
     return panel
 
 
+def code_fingerprint() -> str:
+    """Hash of the source code that builds the panel, so a code change invalidates the cache."""
+    import hashlib
+
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for folder in ("sources", "panel"):
+        for f in sorted((root / folder).glob("*.py")):
+            h.update(f.read_bytes())
+    h.update((config.registry_path()).read_bytes())
+    return h.hexdigest()[:8]
+
+
 def cache_path(params: PanelParams) -> Path:
-    return config.cache_dir() / f"panel-{params.key()}.parquet"
+    """``<cache>/panel-<parameter hash>-<code hash>.parquet``."""
+    return config.cache_dir() / f"panel-{params.key()}-{code_fingerprint()}.parquet"
 
 
 def load_panel(params: PanelParams = PanelParams(), rebuild: bool = False,

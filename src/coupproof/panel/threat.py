@@ -16,14 +16,15 @@ The measure is built from small steps, each a function that can be tested on a t
 :func:`politically_relevant`        PRIE(i, t): contiguous states and major powers
 :func:`mean_s`                      the single cut-off S̄ over politically relevant dyads
 :func:`external_threat`             Σ CINC of PRIE members that are non-allies with S < S̄
-:func:`build_threat`                all of the above from the raw sources, for one
-                                    :class:`ThreatParams`
+:func:`threat_components`           all of the above from the raw sources, for one
+                                    :class:`ThreatParams`; :func:`build_threat` returns
+                                    the state-year threat frame
 ==================================  ===================================================
 
 Per-year quantities are stored as one dense array per year over that year's system members
 (:class:`YearArrays`): at most 194 members, so a year's K×K matrix has < 40,000 cells and the
-whole 1816–2010 history fits in a few megabytes.  Every step is vectorised within a year; the
-only Python loop runs over years.
+S matrices of all 195 years hold 1.7 million cells (14 MB).  Every step is vectorised within a
+year; the only Python loop runs over years.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from coupproof.sources.atop import OBLIGATIONS
 
@@ -177,6 +179,10 @@ class YearArrays(Mapping):
     arrays: tuple[np.ndarray, ...]
     name: str
 
+    # identity, not Mapping's item-by-item comparison (arrays have no single truth value)
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
     def __getitem__(self, year: int) -> np.ndarray:
         if not self.index.first <= year <= self.index.last:
             raise KeyError(year)
@@ -220,17 +226,40 @@ class YearArrays(Mapping):
         parts = []
         for year in range(max(lo, self.index.first), min(hi, self.index.last) + 1):
             codes, m = self.index.codes(year), self[year]
-            i, j = np.triu_indices(len(codes), 1) if upper else np.nonzero(~np.eye(len(codes), dtype=bool))
+            if upper:
+                i, j = np.triu_indices(len(codes), 1)
+            else:
+                i, j = np.nonzero(~np.eye(len(codes), dtype=bool))
             parts.append(pd.DataFrame({"ccode1": codes[i], "ccode2": codes[j],
                                        "year": np.full(len(i), year, dtype=np.int64),
                                        self.name: m[i, j]}))
+        if not parts:
+            return pd.DataFrame({"ccode1": [], "ccode2": [], "year": [], self.name: []})
         return pd.concat(parts, ignore_index=True)
 
 
-def _per_year_pairs(index: SystemIndex, a, b, year) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
-    """For (a, b, year) arrays: yield (year, slot of a, slot of b, row mask) for member pairs.
+def state_values(frame: pd.DataFrame, column: str, system: SystemIndex) -> YearArrays:
+    """A state-year column (e.g. NMC ``cinc``) as one (K,) float array per year; NaN if absent.
 
-    Rows where either state is not a member that year, or a = b, are dropped.
+    ``frame`` has ``ccode``, ``year`` and ``column``; rows outside the system are ignored.
+    """
+    f = frame[["ccode", "year", column]].dropna(subset=["ccode", "year"])
+    pos = system.locate(_as_int(f["ccode"]), _as_int(f["year"]))
+    ok = pos >= 0
+    yrs = _as_int(f["year"])[ok] - system.first
+    vals = f[column].to_numpy(dtype=float, na_value=np.nan)[ok]
+    offsets = np.concatenate([[0], np.cumsum([len(m) for m in system.members])])
+    flat = np.full(offsets[-1], np.nan)
+    flat[offsets[yrs] + pos[ok]] = vals
+    out = [flat[offsets[k]:offsets[k + 1]] for k in range(len(system.members))]
+    return YearArrays(system, tuple(out), column)
+
+
+def _per_year_pairs(index: SystemIndex, a, b, year,
+                    ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """For (a, b, year) arrays: yield (year, slots of a, slots of b, row numbers), year by year.
+
+    Rows where either state is not a system member that year, or a = b, are dropped.
     """
     a, b, year = (np.asarray(x, dtype=np.int64) for x in (a, b, year))
     pa, pb = index.locate(a, year), index.locate(b, year)
@@ -283,7 +312,7 @@ def valued_portfolios(alliance_dyads: pd.DataFrame, system: SystemIndex | pd.Dat
     with a state outside the system that year are ignored.  Row i is state i's portfolio.
     """
     sc = _scale(scale)
-    index = system if isinstance(system, SystemIndex) else system_index(system, *THREAT_YEARS)
+    index = system if isinstance(system, SystemIndex) else system_index(system)
     d = _clean_dyads(alliance_dyads)
     value = sc.values(d)
     mats = []
@@ -308,7 +337,7 @@ def alliance_ties(alliance_dyads: pd.DataFrame, system: SystemIndex | pd.DataFra
     bad = [o for o in obligations if o not in OBLIGATIONS]
     if bad:
         raise ValueError(f"unknown obligations {bad}; allowed: {', '.join(OBLIGATIONS)}")
-    index = system if isinstance(system, SystemIndex) else system_index(system, *THREAT_YEARS)
+    index = system if isinstance(system, SystemIndex) else system_index(system)
     d = _clean_dyads(alliance_dyads)
     has = (d[list(obligations)].fillna(0).to_numpy(dtype=np.int64) > 0).any(axis=1)
     d = d[has]
@@ -326,47 +355,41 @@ def alliance_ties(alliance_dyads: pd.DataFrame, system: SystemIndex | pd.DataFra
 # Signorino–Ritter S
 # --------------------------------------------------------------------------------------------
 
-def state_values(frame: pd.DataFrame, column: str, system: SystemIndex) -> YearArrays:
-    """A state-year column (e.g. NMC ``cinc``) as one (K,) float array per year; NaN if absent."""
-    index = system
-    f = frame[["ccode", "year", column]].dropna(subset=["ccode", "year"])
-    pos = index.locate(_as_int(f["ccode"]), _as_int(f["year"]))
-    ok = pos >= 0
-    yrs = _as_int(f["year"])[ok] - index.first
-    vals = f[column].to_numpy(dtype=float, na_value=np.nan)[ok]
-    sizes = np.array([len(m) for m in index.members])
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    flat = np.full(offsets[-1], np.nan)
-    flat[offsets[yrs] + pos[ok]] = vals
-    out = [flat[offsets[k]:offsets[k + 1]] for k in range(len(index.members))]
-    return YearArrays(index, tuple(out), column)
-
-
 def _pair_distance(x: np.ndarray, w: np.ndarray, distance: str) -> np.ndarray:
-    """Σ_k w_k·d(x_ik, x_jk) for all pairs of rows of x, by matrix products.
+    """Σ_k w_k·d(x_ik, x_jk) for all pairs of rows of x, as one sparse matrix product.
 
-    Absolute distance uses the threshold identity |a − b| = Σ_l (v_l − v_{l−1})·|1[a ≥ v_l] −
-    1[b ≥ v_l]| over the sorted distinct values v_l, and for 0/1 vectors
-    Σ_k w_k|a_k − b_k| = Σ w a + Σ w b − 2 Σ w a b.  Squared distance expands (a − b)².
+    Both distances reduce to Σ w z_i² + Σ w z_j² − 2 Σ w z_i z_j over suitable columns z:
+
+    * squared: z = x itself, since (a − b)² = a² + b² − 2ab;
+    * absolute: |a − b| = Σ_l (v_l − v_{l−1})·|1[a ≥ v_l] − 1[b ≥ v_l]| over the sorted distinct
+      values v_l, and for 0/1 indicators |a − b| = a + b − 2ab; so z stacks one indicator
+      block per level, weighted by the step v_l − v_{l−1}.
+
+    Portfolios are mostly zeros, so the product runs on sparse matrices (which also keeps
+    multithreaded BLAS start-up costs out of ~200 small products).
     """
-    x = x.astype(np.float64)
+    x = np.asarray(x, dtype=np.float64)
     if distance == "squared":
-        r = (x * x) @ w
-        return r[:, None] + r[None, :] - 2.0 * (x * w) @ x.T
-    levels = np.unique(x)
-    out = np.zeros((len(x), len(x)))
-    for lo, hi in zip(levels[:-1], levels[1:]):
-        b = (x >= hi).astype(np.float64)
-        r = b @ w
-        out += (hi - lo) * (r[:, None] + r[None, :] - 2.0 * (b * w) @ b.T)
-    return out
+        z, wz = x, w
+    else:
+        levels = np.unique(x)
+        if len(levels) < 2:
+            return np.zeros((len(x), len(x)))
+        z = np.hstack([(x >= hi).astype(np.float64) for hi in levels[1:]])
+        wz = np.concatenate([(hi - lo) * w for lo, hi in zip(levels[:-1], levels[1:])])
+    zs = sparse.csr_array(z)
+    zw = sparse.csr_array((zs.data * wz[zs.indices], zs.indices, zs.indptr), shape=zs.shape)
+    cross = (zs @ zw.T).toarray()
+    own = (z * z) @ wz
+    return own[:, None] + own[None, :] - 2.0 * cross
 
 
-def s_scores(portfolios: YearArrays, *, delta: float = 3.0, weighted: bool = False,
+def s_scores(portfolios: YearArrays, *, delta: float | None = None, weighted: bool = False,
              weights: YearArrays | None = None, distance: str = "absolute") -> YearArrays:
     """Signorino & Ritter's S for every pair of system members, year by year.
 
-    With portfolio rows x_i over the K members and Δ the range of the value scale:
+    With portfolio rows x_i over the K members and Δ the range of the value scale (``delta``;
+    default: the portfolios' largest value, i.e. a state's tie to itself, minus 0):
 
     * unweighted, absolute: S = 1 − 2·Σ_k |x_ik − x_jk| / (K·Δ);
     * weighted (``weighted=True``, ``weights`` = per-state weights such as CINC; a missing
@@ -380,6 +403,8 @@ def s_scores(portfolios: YearArrays, *, delta: float = 3.0, weighted: bool = Fal
         raise ValueError(f"unknown distance {distance!r}; allowed: {', '.join(DISTANCES)}")
     if weighted and weights is None:
         raise ValueError("weighted S needs weights (e.g. CINC scores by state-year)")
+    if delta is None:
+        delta = float(max((a.max() for a in portfolios.arrays if a.size), default=0))
     if delta <= 0:
         raise ValueError(f"delta (the range of the value scale) must be positive; got {delta!r}")
     index = portfolios.index
@@ -490,6 +515,25 @@ def mean_s(s: YearArrays, prie: YearArrays, period: tuple[int, int] = THREAT_YEA
     return total / count
 
 
+def relevant_dyads(s: YearArrays, prie: YearArrays,
+                   period: tuple[int, int] = THREAT_YEARS) -> pd.DataFrame:
+    """S of every politically relevant dyad-year in ``period``: the values :func:`mean_s` averages.
+
+    Returns ``ccode1`` < ``ccode2``, ``year``, ``s``; one row per unordered pair and year.
+    """
+    lo, hi = period
+    parts = []
+    for year in range(max(lo, s.index.first), min(hi, s.index.last) + 1):
+        i, j = np.nonzero(np.triu(prie[year] | prie[year].T, 1))
+        codes = s.index.codes(year)
+        parts.append(pd.DataFrame({"ccode1": codes[i], "ccode2": codes[j],
+                                   "year": np.full(len(i), year, dtype=np.int64),
+                                   "s": s[year][i, j]}))
+    if not parts:
+        return pd.DataFrame({"ccode1": [], "ccode2": [], "year": [], "s": []})
+    return pd.concat(parts, ignore_index=True)
+
+
 def external_threat(s: YearArrays, prie: YearArrays, allied: YearArrays, cinc: YearArrays,
                     s_bar: float | None = None,
                     s_mean_period: tuple[int, int] = THREAT_YEARS) -> pd.DataFrame:
@@ -532,10 +576,17 @@ ALLOWED = {
 }
 
 
+def _same_kind(value, allowed_value) -> bool:
+    """Booleans, integers and strings kept apart (in Python True == 1 and 5.0 == 5)."""
+    if isinstance(allowed_value, bool):
+        return isinstance(value, (bool, np.bool_))
+    if isinstance(allowed_value, int):
+        return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, type(allowed_value))
+
+
 def _allowed(value, allowed: tuple) -> bool:
-    """Membership that keeps booleans and integers apart (True == 1 in Python)."""
-    is_bool = isinstance(value, (bool, np.bool_))
-    return any(value == a and is_bool == isinstance(a, bool) for a in allowed)
+    return any(_same_kind(value, a) and value == a for a in allowed)
 
 
 @dataclass(frozen=True)
@@ -596,11 +647,12 @@ class ThreatParams:
         return {k: v for k, v in self.to_dict().items() if base[k] != v}
 
 
-def threat_variants() -> dict[str, ThreatParams]:
-    """The default measure and the one-at-a-time sensitivity variants the book reports."""
-    base = ThreatParams()
+def threat_variants(base: ThreatParams | None = None) -> dict[str, ThreatParams]:
+    """``base`` (default: the defaults) and the one-at-a-time sensitivity variants the book
+    reports, each changing one choice of ``base``."""
+    base = base or ThreatParams()
     return {
-        "default": base,
+        "baseline": base,
         "S̄ from 1946": base.replace(s_mean_period=(1946, THREAT_YEARS[1])),
         "land contiguity only": base.replace(max_conttype=1),
         "CINC-weighted S": base.replace(s_weighted=True),
@@ -612,7 +664,7 @@ def threat_variants() -> dict[str, ThreatParams]:
 
 @functools.lru_cache(maxsize=None)
 def _sources(nmc_version: str):
-    """The raw inputs (read once per process)."""
+    """The raw inputs other than alliances, read once per process and NMC version."""
     from coupproof.sources import (cow_system_years, read_contcol, read_contdir,
                                    read_cow_majors, read_nmc)
     system = system_index(cow_system_years(*THREAT_YEARS), *THREAT_YEARS)
@@ -643,17 +695,57 @@ def _cached(key: tuple, make) -> YearArrays:
     return _CACHE[key]
 
 
-def build_threat(params: ThreatParams | None = None,
-                 alliance_dyads: pd.DataFrame | None = None) -> pd.DataFrame:
-    """External threat for every COW system state-year 1816–2010 under ``params``.
+@dataclass(frozen=True, eq=False)
+class ThreatComponents:
+    """Everything the threat measure is made of, for one :class:`ThreatParams`.
+
+    ``portfolios``, ``s``, ``prie`` and ``allied`` are per-year K×K arrays, ``cinc`` per-year
+    K vectors, all over the system members of :attr:`system` (1816–2010); ``mean_s`` is S̄.
+    """
+
+    params: ThreatParams
+    system: SystemIndex
+    portfolios: YearArrays
+    s: YearArrays
+    prie: YearArrays
+    allied: YearArrays
+    cinc: YearArrays
+    mean_s: float
+
+    def threat(self) -> pd.DataFrame:
+        """The threat frame (see :func:`external_threat`) with ``params`` in ``attrs``."""
+        out = external_threat(self.s, self.prie, self.allied, self.cinc, s_bar=self.mean_s,
+                              s_mean_period=self.params.s_mean_period)
+        out.attrs["params"] = self.params.to_dict()
+        return out
+
+    def relevant_s(self, period: tuple[int, int] | None = None) -> pd.DataFrame:
+        """S of the politically relevant dyad-years (default: the S̄ period)."""
+        return relevant_dyads(self.s, self.prie, period or self.params.s_mean_period)
+
+    def environment(self, ccode: int, year: int) -> pd.DataFrame:
+        """State ``ccode``'s PRIE in ``year``: one row per member j with ``s``, ``allied``,
+        ``cinc`` and ``adversary`` (not allied and S below S̄), sorted by ccode."""
+        i = int(self.system.locate(ccode, year))
+        if i < 0:
+            raise KeyError(f"state {ccode} is not a system member in {year}")
+        j = np.flatnonzero(self.prie[year][i])
+        s = self.s[year][i, j]
+        allied = self.allied[year][i, j]
+        return pd.DataFrame({
+            "ccode": self.system.codes(year)[j], "s": s, "allied": allied,
+            "cinc": self.cinc[year][j], "adversary": ~allied & (s < self.mean_s)})
+
+
+def threat_components(params: ThreatParams | None = None,
+                      alliance_dyads: pd.DataFrame | None = None) -> ThreatComponents:
+    """Read the sources and build every component of the threat measure under ``params``.
 
     Reads COW system membership, Direct and Colonial Contiguity, major powers and NMC
     (``params.nmc_version``).  ``alliance_dyads`` (ATOP dyad-year schema) defaults to ATOP
     5.1's own dyad-year file; pass the frame derived from the member file to use that instead.
-    S matrices and alliance matrices are cached in memory per alliance frame and parameters.
-
-    Returns ``ccode``, ``year``, ``threat``, ``n_adversaries``, ``n_prie``; ``attrs`` hold
-    ``mean_s``, ``s_mean_period`` and ``params`` (a dict).
+    Portfolios, S, alliance and PRIE matrices are cached in memory per alliance frame and
+    parameters, so variants that share a component build it once.
     """
     params = params or ThreatParams()
     system, contdir, contcol, majors, cinc = _sources(params.nmc_version)
@@ -672,6 +764,16 @@ def build_threat(params: ThreatParams | None = None,
                    lambda: politically_relevant(
                        system, contdir, contcol, majors, max_conttype=params.max_conttype,
                        colonial=params.colonial, major_power_global=params.major_power_global))
-    out = external_threat(s, prie, allied, cinc, s_mean_period=params.s_mean_period)
-    out.attrs["params"] = params.to_dict()
-    return out
+    return ThreatComponents(params, system, portfolios, s, prie, allied, cinc,
+                            mean_s(s, prie, params.s_mean_period))
+
+
+def build_threat(params: ThreatParams | None = None,
+                 alliance_dyads: pd.DataFrame | None = None) -> pd.DataFrame:
+    """External threat for every COW system state-year 1816–2010 under ``params``.
+
+    Returns ``ccode``, ``year``, ``threat``, ``n_adversaries``, ``n_prie`` (sorted by ccode,
+    year); ``attrs`` hold ``mean_s`` (S̄), ``s_mean_period`` and ``params`` (a dict).  See
+    :func:`threat_components` for the inputs.
+    """
+    return threat_components(params, alliance_dyads).threat()
