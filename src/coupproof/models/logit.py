@@ -39,12 +39,15 @@ def cluster_codes(groups: np.ndarray | pd.Series) -> tuple[np.ndarray, int]:
     return codes, len(uniques)
 
 
-def cluster_score_sums(scores: np.ndarray, groups: np.ndarray | pd.Series) -> tuple[np.ndarray, int]:
-    """Sum the n x k score contributions within each cluster: a G x k matrix, and G."""
+def cluster_score_sums(
+    X: np.ndarray, resid: np.ndarray, groups: np.ndarray | pd.Series
+) -> tuple[np.ndarray, int]:
+    """Per-cluster sums of the score contributions ``resid_i * x_i``: a G x k matrix, and G."""
     codes, G = cluster_codes(groups)
-    S = np.empty((G, scores.shape[1]))
-    for j in range(scores.shape[1]):
-        S[:, j] = np.bincount(codes, weights=scores[:, j], minlength=G)
+    scores_t = np.ascontiguousarray((X * resid[:, None]).T)  # k x n, one contiguous row per term
+    S = np.empty((G, X.shape[1]))
+    for j in range(X.shape[1]):
+        S[:, j] = np.bincount(codes, weights=scores_t[j], minlength=G)
     return S, G
 
 
@@ -57,7 +60,7 @@ def cluster_cov(
     (``y - p`` for the logit).  Returns ``G/(G-1) * bread @ (S'S) @ bread`` and G, where S
     holds the per-cluster sums of ``resid * X``.  There is no ``(N-1)/(N-K)`` factor.
     """
-    S, G = cluster_score_sums(X * resid[:, None], groups)
+    S, G = cluster_score_sums(X, resid, groups)
     if G < 2:
         raise ValueError("cluster covariance needs at least two clusters")
     meat = S.T @ S
