@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from coupproof.models.design import build_design
-from coupproof.models.logit import logit
+from coupproof.models.logit import absorb_years, logit
 from coupproof.models.relogit import relogit
 from coupproof.models.results import ModelResult
 from coupproof.panel.build import load_panel
@@ -42,12 +42,15 @@ def cluster_column(cluster: str) -> str:
 
 
 def fit_table(frame: pd.DataFrame, specs: Mapping[int, Sequence[str]], dv: str = "def",
-              cluster: str | None = "undirected", estimator: str = "logit") -> dict[str, ModelResult]:
+              cluster: str | None = "undirected", estimator: str = "logit",
+              year_effects: bool = False) -> dict[str, ModelResult]:
     """Fit one model per spec (model number -> regressors) on ``frame``.
 
     ``cluster``: "undirected" or "directed" dyad-clustered covariance as R's ``vcovCL``;
     None for model-based standard errors.  ``estimator``: "logit" (ML) or "relogit"
     (King–Zeng bias-corrected, model-based SEs, goodness of fit from the ML fit).
+    ``year_effects``: add year dummies, after dropping years without any event (their
+    dummies diverge in R's glm and those rows then carry no information).
     """
     if estimator not in ESTIMATORS:
         raise ValueError(f"unknown estimator {estimator!r}; allowed: {', '.join(ESTIMATORS)}")
@@ -55,6 +58,8 @@ def fit_table(frame: pd.DataFrame, specs: Mapping[int, Sequence[str]], dv: str =
     out = {}
     for model, terms in specs.items():
         design = build_design(frame, dv, list(terms))
+        if year_effects:
+            design, _ = absorb_years(design, frame["year"])
         if estimator == "relogit":
             res = relogit(design, model=str(model))
         elif col:

@@ -7,6 +7,7 @@ from scipy.special import expit, gammaln
 from statsmodels.discrete.truncated_model import TruncatedLFPoisson
 
 from coupproof.models.hurdle import fit_hurdle, fit_truncated_poisson, truncated_poisson_loglik
+from coupproof.models.newton import ConvergenceError
 
 GAMMA = np.array([-0.3, 0.8, -0.5])  # zero hurdle (logit of P(y > 0))
 BETA = np.array([0.4, 0.35, -0.25])  # truncated Poisson (log mean)
@@ -106,3 +107,29 @@ def test_tidy_stacks_both_parts(fitted):
     t = fitted.tidy()
     assert t["part"].tolist() == ["count"] * 3 + ["zero"] * 3
     assert set(t["llf"]) == {fitted.llf}
+
+
+def test_unidentified_count_coefficient_triggers_a_warning(sim):
+    """A dummy that is 1 on one positive row with y = 1 drives its coefficient to -infinity."""
+    from coupproof.models.newton import IllConditionedWarning
+
+    y, X = sim
+    pos = np.flatnonzero(y > 0)
+    yp, Xp = y[pos].copy(), X[pos]
+    lonely = np.zeros(len(yp))
+    lonely[0], yp[0] = 1.0, 1.0
+    # Depending on where Newton stops, the fit either ends with a tiny step and a warning
+    # (R would print a coefficient near -30 with a huge SE) or loses positive definiteness
+    # on the way and raises; either way the culprit is named.
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            res = fit_truncated_poisson(yp, np.column_stack([Xp, lonely]), [*NAMES, "lonely"])
+        except ConvergenceError as err:
+            assert "lonely" in str(err) and "separation" in str(err)
+        else:
+            assert res.params["lonely"] < -15 and res.bse["lonely"] > 1e3
+            assert any(issubclass(w.category, IllConditionedWarning) and "lonely" in str(w.message)
+                       for w in caught)

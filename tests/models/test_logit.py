@@ -192,3 +192,31 @@ def test_dyad_ids_directed_and_undirected():
     b = np.array([365, 2, 20])
     assert dyad_ids(a, b).tolist() == [2365, 365002, 2020]
     assert dyad_ids(a, b, directed=False).tolist() == [2365, 2365, 2020]
+
+
+def test_large_rare_event_fit_uses_a_subsample_start_and_still_matches_statsmodels():
+    from coupproof.models.newton import LOGIT, case_control_start, newton_ml
+
+    rng = np.random.default_rng(99)
+    n = 80_000
+    X = np.column_stack([rng.normal(size=n), rng.binomial(1, 0.2, n), np.ones(n)])
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ np.array([0.7, 1.5, -7.0]))))).astype(float)
+    start = case_control_start(y, X, ["x", "d", "const"], const=2)
+    assert start is not None
+    ours = fit_logit(y, X, ["x", "d", "const"])
+    np.testing.assert_allclose(start, ours.params.to_numpy(), atol=0.5)  # close, not equal
+    ref = sm.Logit(y, X).fit(method="newton", tol=1e-12, disp=0)
+    np.testing.assert_allclose(ours.params.to_numpy(), ref.params, atol=1e-8)
+    default = newton_ml(y, X, LOGIT, start=np.array([0.0, 0.0, np.log(y.mean() / (1 - y.mean()))]))
+    assert default.iterations > ours.info["iterations"]
+
+
+def test_convergence_is_scale_free(sim):
+    """A regressor in huge units (military spending in dollars) is estimated as precisely."""
+    y, X, _ = sim
+    base = fit_logit(y, X)
+    big = X.copy()
+    big[:, 1] *= 1e7
+    scaled = fit_logit(y, big)
+    assert scaled.params.iloc[1] * 1e7 == pytest.approx(base.params.iloc[1], rel=1e-10)
+    assert scaled.bse.iloc[1] * 1e7 == pytest.approx(base.bse.iloc[1], rel=1e-8)

@@ -132,6 +132,7 @@ class Design:
     rows_in: int
     missing: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    dropped_later: int = 0
 
     @property
     def nobs(self) -> int:
@@ -142,6 +143,11 @@ class Design:
     def rows_dropped(self) -> int:
         """Input rows not used (listwise deletion and any later drops)."""
         return int(self.rows_in - self.nobs)
+
+    @property
+    def rows_missing(self) -> int:
+        """Input rows lost to listwise deletion alone."""
+        return int(self.rows_dropped - self.dropped_later)
 
     def align(self, values: np.ndarray | pd.Series, name: str = "values") -> np.ndarray:
         """Bring a per-row array onto the kept rows.
@@ -175,6 +181,7 @@ class Design:
             rows_in=self.rows_in,
             missing=dict(self.missing),
             notes=[*self.notes, *([note] if note else [])],
+            dropped_later=self.dropped_later + int((~keep).sum()),
         )
 
     def with_columns(self, M: np.ndarray, names: Sequence[str]) -> "Design":
@@ -194,6 +201,7 @@ class Design:
             rows_in=self.rows_in,
             missing=dict(self.missing),
             notes=list(self.notes),
+            dropped_later=self.dropped_later,
         )
 
     def frame(self) -> pd.DataFrame:
@@ -203,15 +211,18 @@ class Design:
         return out
 
     def report(self) -> str:
-        """One line on rows in, rows dropped (and why) and rows used."""
+        """One line on rows in, rows dropped (and why) and rows used.
+
+        Missing-value counts are per column and overlap, so they need not add up to the
+        rows dropped for missing values.
+        """
         why = ", ".join(f"{k}: {v:,}" for k, v in sorted(self.missing.items(), key=lambda kv: -kv[1]))
-        text = f"{self.rows_in:,} rows in; {self.rows_dropped:,} dropped"
+        text = f"{self.rows_in:,} rows in; {self.rows_missing:,} dropped for missing values"
         if why:
-            text += f" (missing values - {why})"
-        text += f"; {self.nobs:,} used"
+            text += f" ({why})"
         if self.notes:
             text += "; " + "; ".join(self.notes)
-        return text
+        return text + f"; {self.nobs:,} used"
 
 
 def build_design(

@@ -10,9 +10,9 @@
 The likelihood factorises, so pscl maximises the two parts separately
 (``hurdle.control(separate = TRUE)``) and the total log-likelihood is their sum.  pscl uses
 BFGS and a numerical Hessian; here both parts are maximised by Newton's method with the
-analytic Hessian (:mod:`coupproof.models.newton`), which reaches the same maximum, so
-estimates agree to optimiser precision (pscl's BFGS stops around the 4th-5th decimal of the
-log-likelihood).  The truncated-Poisson likelihood is written out rather than taken from
+analytic Hessian (:mod:`coupproof.models.newton`), which reaches the same maximum; expect
+differences only in the last printed decimals, from where BFGS stops and from the numerical
+Hessian behind pscl's standard errors.  The truncated-Poisson likelihood is written out rather than taken from
 statsmodels' ``TruncatedLFPoisson``; the tests check both against each other and against a
 direct ``scipy.optimize`` maximisation of the full hurdle likelihood.  Standard errors are
 model-based, as in the paper.

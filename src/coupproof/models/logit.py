@@ -23,6 +23,7 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse as _sparse
 
 from .design import Design
 from .newton import LOGIT, NewtonFit, newton_ml
@@ -42,13 +43,15 @@ def cluster_codes(groups: np.ndarray | pd.Series) -> tuple[np.ndarray, int]:
 def cluster_score_sums(
     X: np.ndarray, resid: np.ndarray, groups: np.ndarray | pd.Series
 ) -> tuple[np.ndarray, int]:
-    """Per-cluster sums of the score contributions ``resid_i * x_i``: a G x k matrix, and G."""
+    """Per-cluster sums of the score contributions ``resid_i * x_i``: a G x k matrix, and G.
+
+    Computed as ``C @ X`` with the sparse G x n matrix ``C[g, i] = resid_i`` for ``i`` in
+    cluster ``g``: one pass over ``X`` and no n x k temporary.
+    """
     codes, G = cluster_codes(groups)
-    scores_t = np.ascontiguousarray((X * resid[:, None]).T)  # k x n, one contiguous row per term
-    S = np.empty((G, X.shape[1]))
-    for j in range(X.shape[1]):
-        S[:, j] = np.bincount(codes, weights=scores_t[j], minlength=G)
-    return S, G
+    n = X.shape[0]
+    C = _sparse.csr_matrix((np.asarray(resid, dtype=float), (codes, np.arange(n))), shape=(G, n))
+    return np.asarray(C @ X), G
 
 
 def cluster_cov(
@@ -151,9 +154,21 @@ def fit_logit(
         See :func:`coupproof.models.newton.newton_ml`.
     """
     X = np.asarray(X, dtype=float)
+    _check_cov_request(cov, groups, X.shape[0])
     names = list(names) if names is not None else [f"x{j}" for j in range(X.shape[1])]
     fit = newton_ml(np.asarray(y, dtype=float), X, LOGIT, names=names, tol=tol, maxiter=maxiter)
     return _result_from_fit(fit, X, names, cov=cov, groups=groups, model=model, family="logit")
+
+
+def _check_cov_request(cov: str, groups: np.ndarray | pd.Series | None, n: int) -> None:
+    """Fail before fitting, not after, on a bad covariance request."""
+    if cov not in COV_TYPES:
+        raise ValueError(f"cov must be one of {COV_TYPES}, not {cov!r}")
+    if cov == "cluster":
+        if groups is None:
+            raise ValueError('cov="cluster" needs cluster ids (groups=...)')
+        if len(groups) != n:
+            raise ValueError(f"groups has {len(groups)} entries, the model {n} rows")
 
 
 def logit(

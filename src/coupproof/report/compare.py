@@ -109,7 +109,9 @@ def compare(
     ours_tidy
         Our estimates with at least ``model``, ``term``, ``coef``, ``se`` (e.g. from
         ``ModelResult.tidy()`` or ``tidy_many``).  Model labels are read as the paper's
-        model numbers (``1``, ``"M1"``, ``"T1-M1"`` all mean Model 1).
+        model numbers (``1``, ``"M1"``, ``"T1-M1"`` all mean Model 1).  For two-part models
+        pass the part the table prints (``hurdle.zero`` for Table 2, ``hurdle.count`` for
+        Table 12; the selection or outcome equation for Tables 10 and 11).
     table
         The paper's table number; sets the star thresholds.
     keep_extra
