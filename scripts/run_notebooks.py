@@ -2,8 +2,8 @@
 
 The book renders these executed copies (jupyter-book's own execution is off), so what a
 reader sees is exactly this run.  Notebooks 00–03 run first, in order (02 builds and caches
-the panel); the rest run two at a time; 99_status runs last because it reports the run
-times recorded here.
+the panel); the rest run two at a time; 17_scorecard and 99_status run last because
+they read the results files and the run times written by the others.
 
     python scripts/run_notebooks.py                 # all notebooks
     python scripts/run_notebooks.py 04 06           # only those whose names start so
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "notebooks"
 OUT = ROOT / "book" / "executed"
 SERIAL = ("00_", "01_", "02_", "03_")
-LAST = ("99_",)
+LAST = ("17_", "99_")  # the scorecard reads every results file; the status page reads timings
 
 
 def run(nb: Path) -> tuple[str, float]:

@@ -27,6 +27,7 @@ ALLOWED = {
     "polity_filter_year": ("t", "t-1"),
     "new_cw_timing": ("t", "t-1"),
     "delta_timing": ("t", "t-1"),
+    "concession_items": ("ten", "member6", "notes10", "ten_no_interv"),
 }
 
 
@@ -75,6 +76,7 @@ class PanelParams:
     reg_diff_interregnum: str = "B_missing"
     new_cw_timing: str = "t"
     delta_timing: str = "t"
+    concession_items: str = "ten"
     coup_window: tuple = (-4, 0)
     new_regime_window: tuple = (-4, 0)
     mid_window: tuple = (-5, -1)
@@ -157,3 +159,18 @@ def panel_params(**flat) -> PanelParams:
     threat = {k: v for k, v in threat.items() if defaults.get(k) != v}
     ThreatParams(**threat)  # validate now, with the threat module's own messages
     return PanelParams(**{k: v for k, v in flat.items() if k in fields}, threat=threat)
+
+
+#: Flat names a notebook's parameters cell may set (see :func:`panel_params`).
+NOTEBOOK_PARAMETERS = (
+    "polity_max", "polity_filter_year", "def_rule", "def_obligation", "reg_diff_interregnum",
+    "military_missing", "alliance_dyads", "polity_version", "nmc_version", "coups_version",
+    "mid_version", "new_cw_timing", "delta_timing", "max_conttype", "colonial",
+    "major_power_global", "s_weighted", "s_distance", "s_mean_start",
+)
+
+
+def params_from_namespace(namespace: dict) -> PanelParams:
+    """:func:`panel_params` from the variables of a notebook's parameters cell
+    (pass ``globals()``); names not in :data:`NOTEBOOK_PARAMETERS` are ignored."""
+    return panel_params(**{k: namespace[k] for k in NOTEBOOK_PARAMETERS if k in namespace})
