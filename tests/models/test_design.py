@@ -28,7 +28,8 @@ def test_split_term():
 
 
 def test_products_constant_and_names(frame):
-    d = build_design(frame, "def", ["cb", "threatB", "cb:threatB", "const"], aliases={"cb": "lncb", "threatB": "t_b"})
+    aliases = {"cb": "lncb", "threatB": "t_b"}
+    d = build_design(frame, "def", ["cb", "threatB", "cb:threatB", "const"], aliases=aliases)
     assert d.terms == ["cb", "threatB", "cb:threatB", "const"]
     np.testing.assert_allclose(d.X[:, 2], d.X[:, 0] * d.X[:, 1])
     np.testing.assert_allclose(d.X[:, 3], 1.0)

@@ -27,7 +27,9 @@ def test_lpm_equals_ols_on_two_way_demeaned_data(panel):
     # balanced panel: the within estimator is OLS on double-demeaned variables
     d = panel.assign(xz=panel["x"] * panel["z"])
     cols = ["def", "x", "z", "xz"]
-    dm = d[cols] - d.groupby("dyad")[cols].transform("mean") - d.groupby("year")[cols].transform("mean") + d[cols].mean()
+    by_dyad = d.groupby("dyad")[cols].transform("mean")
+    by_year = d.groupby("year")[cols].transform("mean")
+    dm = d[cols] - by_dyad - by_year + d[cols].mean()
     beta = np.linalg.lstsq(dm[["x", "z", "xz"]].to_numpy(), dm["def"].to_numpy(), rcond=None)[0]
     np.testing.assert_allclose(res.params.to_numpy(), beta, atol=1e-10)
     assert res.nobs == len(panel)

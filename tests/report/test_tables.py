@@ -70,7 +70,8 @@ def test_regression_frame_thresholds_order_and_hidden_terms(results):
     f5 = regression_frame(results, table=5, term_order=["const", "cb"], hide_terms=["const"])
     assert f5["term"].tolist()[:2] == ["cb", "cb"]
     assert f5.loc[0, "Model 3"] == "2.468***"  # p < .001
-    assert regression_frame(results, table=5).set_index(["term", "row"]).loc[("cb:threatB", "coef"), "Model 3"] == "-3.781*"
+    cells = regression_frame(results, table=5).set_index(["term", "row"])
+    assert cells.loc[("cb:threatB", "coef"), "Model 3"] == "-3.781*"  # p = .010: one star at .05
 
 
 def test_regression_frame_from_tidy(results):

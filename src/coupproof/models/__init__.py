@@ -14,7 +14,7 @@ from .heckit import HeckitResult, fit_heckit, fit_probit, heckit
 from .hurdle import HurdleResult, fit_hurdle, fit_truncated_poisson, hurdle
 from .logit import absorb_years, cluster_cov, dyad_ids, fit_logit, logit
 from .margins import conditional_effect, moderator_grid, predicted_probability, profile_matrix
-from .newton import ConvergenceError, SeparationError
+from .newton import ConvergenceError, IllConditionedWarning, SeparationError
 from .relogit import fit_relogit, relogit
 from .results import ModelResult, tidy_many
 
@@ -23,6 +23,7 @@ __all__ = [
     "Design",
     "HeckitResult",
     "HurdleResult",
+    "IllConditionedWarning",
     "ModelResult",
     "SeparationError",
     "absorb_years",

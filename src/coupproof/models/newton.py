@@ -292,17 +292,19 @@ def _pass(
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """Log-likelihood, score ``X'd1`` and information ``X'WX`` at ``beta``, in row blocks.
 
-    Blocks of :data:`BLOCK_ROWS` rows keep every intermediate in cache and keep each matrix
-    product below the size at which OpenBLAS starts threads; on the paper's 420,000 x 10
+    Blocks (:func:`block_rows`) keep every intermediate in cache and keep each matrix
+    product below the size at which OpenBLAS starts threads.  On the paper's 420,000 x 10
     designs this measured about twice as fast as whole-array products on a two-core
-    machine.  ``eta``, ``d1`` and ``w`` are filled in place.
+    machine, and it avoids erratic slow-downs when threaded BLAS competes with other
+    processes.  ``eta``, ``d1`` and ``w`` are filled in place.
     """
     n, k = X.shape
     llf = 0.0
     g = np.zeros(k)
     H = np.zeros((k, k))
-    for s in range(0, n, BLOCK_ROWS):
-        e = slice(s, s + BLOCK_ROWS)
+    rows = block_rows(k)
+    for s in range(0, n, rows):
+        e = slice(s, s + rows)
         Xb = X[e]
         eta_b = Xb @ beta
         l_b, d1_b, w_b = family.derivs(y[e], eta_b)
@@ -313,8 +315,17 @@ def _pass(
     return llf, g, H
 
 
-BLOCK_ROWS = 4096
-"""Rows per block in :func:`_pass`."""
+BLOCK_WORK = 65536 * 4
+"""Largest ``rows x k x k`` of a per-block product ``X_b' W_b X_b``.
+
+OpenBLAS runs a matrix product on one thread when ``m n k <= 65536 x 4`` (its default
+``GEMM_MULTITHREAD_THRESHOLD``).  Larger blocks start threads, which on a busy two-core
+machine made a 34-column pass (Table 4's year dummies) up to 30 times slower."""
+
+
+def block_rows(k: int) -> int:
+    """Rows per block in :func:`_pass` for ``k`` regressors (2,621 for k = 10; 64 to 4,096)."""
+    return int(np.clip(BLOCK_WORK // max(k * k, 1), 64, 4096))
 
 SUBSAMPLE_START_MIN_ROWS = 50_000
 """Logit fits on at least this many rows start from :func:`case_control_start`."""
