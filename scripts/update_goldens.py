@@ -2,8 +2,12 @@
 book/executed/ back into notebooks/, leaving every other cell stripped.
 
 Run after `make notebooks` when a change to the data or models is intended; review the diff.
+
+    python scripts/update_goldens.py            # every notebook
+    python scripts/update_goldens.py 04 15      # only those whose names start so
 """
 
+import sys
 from pathlib import Path
 
 import nbformat
@@ -11,7 +15,10 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 TAG = "nbval-check-output"
 
+prefixes = tuple(sys.argv[1:])
 for src in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    if prefixes and not src.name.startswith(prefixes):
+        continue
     executed = ROOT / "book" / "executed" / src.name
     if not executed.exists():
         continue
