@@ -13,6 +13,7 @@ import pandas as pd
 
 from coupproof import config, sources
 from coupproof.panel import alliances
+from coupproof.panel.concessions import add_concessions, concessions_by_member
 from coupproof.panel.dyads import (add_alliance_ties, add_dyadic_measures, add_new_pacts,
                                    add_state_attributes, directed_dyad_years)
 from coupproof.panel.params import PanelParams
@@ -57,6 +58,8 @@ def build_panel(params: PanelParams = PanelParams()) -> pd.DataFrame:
         directed_dyad_years(system, first=first - 1, last=last)
         .pipe(add_alliance_ties, ties)
         .pipe(add_new_pacts, pacts)
+        .pipe(add_concessions, concessions_by_member(sources.read_atop_alliances(), sources.read_atop_members(),
+                                                     params.concession_items))
         .pipe(add_state_attributes, states)
         .pipe(add_dyadic_measures, params.reg_diff_interregnum)
     )

@@ -166,7 +166,7 @@ NOTEBOOK_PARAMETERS = (
     "polity_max", "polity_filter_year", "def_rule", "def_obligation", "reg_diff_interregnum",
     "military_missing", "alliance_dyads", "polity_version", "nmc_version", "coups_version",
     "mid_version", "new_cw_timing", "delta_timing", "max_conttype", "colonial",
-    "major_power_global", "s_weighted", "s_distance", "s_mean_start",
+    "major_power_global", "s_weighted", "s_distance", "s_mean_start", "concession_items",
 )
 
 
