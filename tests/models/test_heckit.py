@@ -114,3 +114,12 @@ def test_fit_heckit_rejects_missing_outcomes_on_selected_rows():
     Z = np.column_stack([np.ones(6), np.arange(6.0)])
     with pytest.raises(ValueError, match="missing"):
         fit_heckit(s, Z, ["const", "z"], np.array([1.0, np.nan, np.nan, 2, 3, 4]), np.ones((6, 1)), ["const"])
+
+
+def test_coefficients_match_wooldridge_example_17_5_as_printed(fit):
+    # Wooldridge, Introductory Econometrics, Example 17.5 (heckit wage offer equation):
+    # log(wage) = -.578 + .109 educ + .044 exper - .00086 exper^2 + .032 lambda
+    printed = {"const": -0.578, "educ": 0.109, "exper": 0.044, "expersq": -0.00086, "imr": 0.032}
+    for term, value in printed.items():
+        decimals = 5 if term == "expersq" else 3
+        assert round(float(fit.outcome.params[term]), decimals) == pytest.approx(value, abs=1e-12), term
