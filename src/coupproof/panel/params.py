@@ -9,9 +9,9 @@ once.  Defaults are the choices the data-assembly chapter defends with evidence.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from dataclasses import dataclass, field
+
+from coupproof.panel._parameters import ParameterSet
 
 ALLOWED = {
     "polity_version": ("IV", "5"),
@@ -40,7 +40,7 @@ def _check_window(name: str, w) -> None:
 
 
 @dataclass(frozen=True)
-class PanelParams:
+class PanelParams(ParameterSet):
     """Parameters of the directed dyad-year panel (see the data-assembly chapter).
 
     Data versions: ``polity_version`` ("IV" = p4v2018 | "5"), ``nmc_version`` ("6.0" | "5.0"),
@@ -109,22 +109,6 @@ class PanelParams:
         if not (len(y) == 2 and 1961 <= y[0] <= y[1] <= 2010):
             raise ValueError(f"years must be (first, last) within 1961..2010; got {self.years!r}")
         object.__setattr__(self, "threat", dict(self.threat))
-
-    def replace(self, **changes) -> "PanelParams":
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    def key(self) -> str:
-        """Short stable hash of the parameters (names the cache file)."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-    def differences(self) -> dict:
-        """The parameters that differ from the defaults, as {name: value}."""
-        base = PanelParams().to_dict()
-        return {k: v for k, v in self.to_dict().items() if base[k] != v}
 
 
 #: Flat parameter names that belong to the threat measure (see coupproof.panel.threat).

@@ -29,10 +29,8 @@ year; the only Python loop runs over years.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -40,6 +38,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from coupproof.panel._parameters import ParameterSet
 from coupproof.sources.atop import OBLIGATIONS
 
 #: Years the threat measure covers (the paper's S̄ period; DV years 1961–2010 use t−1).
@@ -590,7 +589,7 @@ def _allowed(value, allowed: tuple) -> bool:
 
 
 @dataclass(frozen=True)
-class ThreatParams:
+class ThreatParams(ParameterSet):
     """The open choices of the threat measure, validated.
 
     ``max_conttype`` (1–5): widest COW contiguity type that puts a neighbour in the PRIE
@@ -629,22 +628,6 @@ class ThreatParams:
                 and lo <= period[0] <= period[1] <= hi):
             raise ValueError(f"s_mean_period must be a tuple (first, last) of years with "
                              f"{lo} <= first <= last <= {hi}; got {self.s_mean_period!r}")
-
-    def replace(self, **changes) -> ThreatParams:
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    def key(self) -> str:
-        """Short stable hash of the parameters."""
-        blob = json.dumps(self.to_dict(), sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-    def differences(self) -> dict:
-        """The parameters that differ from the defaults, as {name: value}."""
-        base = ThreatParams().to_dict()
-        return {k: v for k, v in self.to_dict().items() if base[k] != v}
 
 
 def threat_variants(base: ThreatParams | None = None) -> dict[str, ThreatParams]:
