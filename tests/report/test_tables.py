@@ -98,3 +98,12 @@ def test_comparison_table_renders_and_marks_flags():
     html = comparison_table(cmp, table=1, title="Table 1 vs ours").as_raw_html()
     assert "External threat, A" in html and "sign" in html and "missing" in html
     assert "#f4c7c3" in html.lower()  # the sign disagreement is shaded
+
+
+def test_default_row_order_follows_the_paper_with_the_constant_last():
+    from coupproof.report.tables import default_term_order
+
+    order = default_term_order(["const", "cb:threatB", "cb", "threatB", "extra"], 1)
+    assert order == ["cb", "threatB", "cb:threatB", "extra", "const"]
+    assert default_term_order(["cb", "const"], 5) == ["const", "cb"]  # Table 5 prints it first
+    assert default_term_order(["b", "const", "a"]) == ["b", "a", "const"]

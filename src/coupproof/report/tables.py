@@ -19,7 +19,7 @@ import pandas as pd
 from great_tables import GT, loc, style
 
 from coupproof.models.results import DEFAULT_STARS, ModelResult, stars_from_p, tidy_many, two_sided_normal_p
-from coupproof.report.compare import star_thresholds
+from coupproof.report.compare import published_estimates, star_thresholds
 
 TERM_LABELS: dict[str, str] = {
     "cb": "Counterbalancing, A",
@@ -114,6 +114,24 @@ def _as_tidy(results: Mapping[str, ModelResult] | pd.DataFrame) -> pd.DataFrame:
     return tidy_many(results)
 
 
+def default_term_order(terms: Iterable[str], table: int | str | None = None) -> list[str]:
+    """Row order of a regression table: the paper's printed order for ``table`` (terms in
+    order of first appearance across its models), then any terms of ours it does not
+    print; the constant goes last unless the paper prints it first (Table 5)."""
+    ours = list(dict.fromkeys(terms))
+    paper: list[str] = []
+    const_first = False
+    if table is not None:
+        pub = published_estimates(table)
+        paper = list(dict.fromkeys(pub["term"]))
+        const_first = bool(len(pub)) and bool((pub.groupby("model")["term"].first() == "const").all())
+    order = [t for t in paper if t in ours] + [t for t in ours if t not in paper]
+    if "const" in order:
+        order.remove("const")
+        order = ["const", *order] if const_first else [*order, "const"]
+    return order
+
+
 def regression_frame(
     results: Mapping[str, ModelResult] | pd.DataFrame,
     *,
@@ -140,7 +158,7 @@ def regression_frame(
     extra_stats
         Statistics supplied by hand: ``{stat: {model: value}}`` (override ``glance()``).
     term_order
-        Row order; default: order of first appearance.
+        Row order; default: :func:`default_term_order` (the paper's order for ``table``).
     hide_terms
         Terms not to print (e.g. the year dummies and constant of Table 4).
 
@@ -157,7 +175,7 @@ def regression_frame(
     p = two_sided_normal_p(tidy["coef"].to_numpy(float) / tidy["se"].to_numpy(float))
     tidy["_stars"] = stars_from_p(p, thresholds)
     hidden = set(hide_terms)
-    terms = list(term_order) if term_order is not None else list(dict.fromkeys(tidy["term"]))
+    terms = list(term_order) if term_order is not None else default_term_order(tidy["term"], table)
     terms = [t for t in terms if t not in hidden and t in set(tidy["term"])]
     cells = tidy.set_index(["term", "model"])
 
