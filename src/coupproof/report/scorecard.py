@@ -33,8 +33,12 @@ def coefficient_scorecard(tables: dict[int, pd.DataFrame] | None = None,
     published = published_estimates()
     rows = []
     for table in sorted(published["table"].unique()):
-        ours = tables.get(int(table), pd.DataFrame(columns=["model", "term", "coef", "se"]))
-        rows.append(compare(ours, int(table)).assign(table=int(table)))
+        ours = tables.get(int(table), pd.DataFrame({"model": pd.Series(dtype="int64"),
+                                                    "term": pd.Series(dtype="object"),
+                                                    "coef": pd.Series(dtype="float64"),
+                                                    "se": pd.Series(dtype="float64")}))
+        rows.append(compare(ours, int(table)).assign(table=int(table)).astype(
+            {"coef_ours": "float64", "se_ours": "float64"}))
     card = pd.concat(rows, ignore_index=True)
     card["close"] = (card["coef_ours"] - card["coef_paper"]).abs() <= \
         (close_band * card["coef_paper"].abs()).clip(lower=0.1)
