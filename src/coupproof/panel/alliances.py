@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from coupproof.sources.atop import ATOP_END, MEMBER_PROVISIONS, OBLIGATIONS
+from coupproof.spells import spell_years
 
 #: How the paper's ``def`` events may be defined (see the data-assembly chapter).
 DEF_RULES = {
@@ -33,13 +34,11 @@ def _expand_years(df: pd.DataFrame, start: str, end: str, last: int) -> pd.DataF
     """Repeat each row once per year from ``start`` to ``end`` (NA end = ``last``)."""
     lo = df[start].to_numpy(dtype=np.int64)
     hi = df[end].fillna(last).to_numpy(dtype=np.int64)
-    n = hi - lo + 1
-    if (n < 1).any():
+    if (hi < lo).any():
         raise ValueError(f"spells with {end} before {start}")
-    idx = np.repeat(np.arange(len(df)), n)
-    offset = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    idx, years = spell_years(lo, hi)
     out = df.iloc[idx].reset_index(drop=True)
-    out["year"] = lo[idx] + offset
+    out["year"] = years
     return out
 
 

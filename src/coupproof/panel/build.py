@@ -79,6 +79,7 @@ def code_fingerprint() -> str:
     for folder in ("sources", "panel"):
         for f in sorted((root / folder).glob("*.py")):
             h.update(f.read_bytes())
+    h.update((root / "spells.py").read_bytes())
     h.update((config.registry_path()).read_bytes())
     return h.hexdigest()[:8]
 

@@ -13,6 +13,7 @@ import pandas as pd
 from coupproof import sources
 from coupproof.panel.params import PanelParams
 from coupproof.panel.transforms import lag_within, merge_validated, window_any
+from coupproof.spells import spell_years
 
 #: State-level variables lagged one year (suffix ``_l``).
 LAGGED = ["polity2", "polity", "democracy", "military", "cbcount", "lncb", "new_cw", "d_milex", "d_milper",
@@ -90,10 +91,8 @@ def add_mids(states: pd.DataFrame, mids: pd.DataFrame, window: tuple[int, int]) 
     (default t−5 … t−1).  A participation counts in every year from its start to its end."""
     m = mids.dropna(subset=["styear"]).copy()
     m["endyear"] = m["endyear"].fillna(m["styear"])
-    lo = m["styear"].to_numpy(dtype=np.int64)
-    n = m["endyear"].to_numpy(dtype=np.int64) - lo + 1
-    years = np.repeat(lo, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
-    active = pd.DataFrame({"ccode": np.repeat(m["ccode"].to_numpy(dtype=np.int64), n), "year": years})
+    row, years = spell_years(m["styear"], m["endyear"])
+    active = pd.DataFrame({"ccode": m["ccode"].to_numpy(dtype=np.int64)[row], "year": years})
     out = states.copy()
     out["mid_recent"] = window_any(out, active, window, name="mid_recent").astype("float")
     return out
@@ -107,12 +106,8 @@ def add_rivalries(states: pd.DataFrame, rivalries: pd.DataFrame) -> pd.DataFrame
         r[["rivalryno", "ccode1", "styear", "endyear"]].rename(columns={"ccode1": "ccode"}),
         r[["rivalryno", "ccode2", "styear", "endyear"]].rename(columns={"ccode2": "ccode"}),
     ]).astype("int64")
-    lo = both["styear"].to_numpy()
-    n = both["endyear"].to_numpy() - lo + 1
-    yearly = pd.DataFrame({
-        "ccode": np.repeat(both["ccode"].to_numpy(), n),
-        "year": np.repeat(lo, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)),
-    })
+    row, years = spell_years(both["styear"], both["endyear"])
+    yearly = pd.DataFrame({"ccode": both["ccode"].to_numpy()[row], "year": years})
     counts = yearly.groupby(["ccode", "year"]).size().rename("rivals").reset_index()
     out = merge_validated(states, counts, on=["ccode", "year"], how="left", validate="one_to_one",
                           name="rivalries")

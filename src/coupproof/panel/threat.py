@@ -40,6 +40,7 @@ from scipy import sparse
 
 from coupproof.panel._parameters import ParameterSet
 from coupproof.sources.atop import OBLIGATIONS
+from coupproof.spells import spell_years
 
 #: Years the threat measure covers (the paper's S̄ period; DV years 1961–2010 use t−1).
 THREAT_YEARS = (1816, 2010)
@@ -275,10 +276,7 @@ def _per_year_pairs(index: SystemIndex, a, b, year,
 def _expand_spells(a, b, begin, end, first: int, last: int):
     """Repeat each spell (a, b, begin, end) once per covered year inside [first, last]."""
     a, b, begin, end = (np.asarray(x, dtype=np.int64) for x in (a, b, begin, end))
-    lo, hi = np.maximum(begin, first), np.minimum(end, last)
-    n = np.clip(hi - lo + 1, 0, None)
-    rep = np.repeat(np.arange(len(a)), n)
-    year = lo[rep] + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
+    rep, year = spell_years(np.maximum(begin, first), np.minimum(end, last))
     return a[rep], b[rep], year
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from coupproof.sources._common import read_rda, typed
+from coupproof.spells import spell_years
 from coupproof.sources.registry import fetch
 
 NMC_VERSIONS = {"6.0": "nmc6", "5.0": "nmc5"}
@@ -36,11 +37,8 @@ def cow_system_years(first: int = 1816, last: int = 2016) -> pd.DataFrame:
     convention of peacesciencer's ``create_stateyears``).  Columns ``ccode``, ``year`` (int64).
     """
     st = read_cow_states()
-    lo = st["styear"].to_numpy(dtype=np.int64)
-    hi = st["endyear"].to_numpy(dtype=np.int64)
-    n = hi - lo + 1
-    ccode = np.repeat(st["ccode"].to_numpy(dtype=np.int64), n)
-    year = np.repeat(lo, n) + (np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n))
+    row, year = spell_years(st["styear"], st["endyear"])
+    ccode = st["ccode"].to_numpy(dtype=np.int64)[row]
     out = pd.DataFrame({"ccode": ccode, "year": year}).drop_duplicates()
     out = out[(out["year"] >= first) & (out["year"] <= last)]
     return out.sort_values(["ccode", "year"]).reset_index(drop=True)
