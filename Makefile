@@ -59,6 +59,7 @@ benchmark: env data
 
 lock:
 	uv pip compile pyproject.toml --extra book --extra dev --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --extra book --extra dev --extra lab --python-version 3.11 -o requirements-lab.lock
 
 clean:
 	rm -rf _build book/executed results data/cache
