@@ -28,7 +28,7 @@ FROZEN = {
 
 @pytest.fixture(scope="module")
 def table1(raw_data):
-    return fit_table(estimation_frame(verbose=False), TABLE1)
+    return fit_table(estimation_frame(), TABLE1)
 
 
 @pytest.mark.parametrize("model", sorted(FROZEN))

@@ -1,7 +1,8 @@
 """The few calls every results chapter makes: the estimation frame and a table of fits.
 
-    frame = estimation_frame(params)                       # restricted panel + model terms
-    fits = fit_table(frame, TABLE1, cluster="undirected")  # {"1": ModelResult, ...}
+    choices = Choices.from_overrides({"polity_max": 5})    # or Choices() for the book
+    frame = estimation_frame(choices)                        # restricted panel + model terms
+    fits = fit_table(frame, TABLE1, choices.estimation)      # {"1": result, ...}
 """
 
 from __future__ import annotations
@@ -10,108 +11,85 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from coupproof.codebook import CONTROL_SETS
 from coupproof.models.design import build_design
 from coupproof.models.logit import absorb_years, logit
 from coupproof.models.relogit import relogit
-from coupproof.models.results import ModelResult
-from coupproof.panel.build import load_panel
-from coupproof.panel.params import PanelParams
-from coupproof.panel.sample import restrict_sample
+from coupproof.panel.build import DYAD_COLUMNS, load_panel
+from coupproof.panel.sample import restrict_sample, sample_columns
 from coupproof.panel.transforms import Attrition
-from coupproof.panel.variables import analysis_frame
+from coupproof.panel.variables import CARRIED, analysis_frame, term_columns
+from coupproof.params import Choices, EstimationChoices
 
-#: Clustering units for dyad-clustered standard errors.
-CLUSTER_UNITS = {
+#: Cluster id column of each ``EstimationChoices.cluster`` option.
+CLUSTER_COLUMNS = {
     "undirected": "dyad_undirected",  # {A, B}: both directions of a pair form one cluster
     "directed": "dyad_directed",      # (A, B) and (B, A) are separate clusters
 }
-ESTIMATORS = ("logit", "relogit")
 
 
-def estimation_frame(params: PanelParams = PanelParams(), attrition: Attrition | None = None,
-                     verbose: bool = True) -> pd.DataFrame:
-    """The cached panel restricted to the paper's frame, with one column per model term."""
-    panel = load_panel(params, verbose=verbose)
-    return analysis_frame(restrict_sample(panel, params, attrition), params)
+def frame_columns(choices: Choices) -> list[str]:
+    """Panel columns the estimation frame needs: the sample filter and every model term."""
+    cols = [*sample_columns(choices.sample), *term_columns(choices.terms).values(),
+            *(c for c in CARRIED if c in DYAD_COLUMNS)]
+    return list(dict.fromkeys(c for c in cols if c not in ("ccode1", "ccode2", "year")))
 
 
-def cluster_column(cluster: str) -> str:
-    if cluster not in CLUSTER_UNITS:
-        raise ValueError(f"unknown cluster unit {cluster!r}; allowed: {', '.join(CLUSTER_UNITS)}")
-    return CLUSTER_UNITS[cluster]
+def estimation_frame(choices: Choices | None = None, attrition: Attrition | None = None,
+                     verbose: bool = False) -> pd.DataFrame:
+    """The panel under ``choices.data``, restricted by ``choices.sample``, with one column per
+    model term (timing from ``choices.terms``) and the cluster ids."""
+    choices = choices or Choices()
+    panel = load_panel(choices.data, frame_columns(choices), verbose=verbose)
+    frame = analysis_frame(restrict_sample(panel, choices.sample, attrition), choices.terms)
+    frame.attrs.update(panel.attrs, choices_key=choices.key(), choices=choices.flat())
+    return frame
 
 
-def fit_table(frame: pd.DataFrame, specs: Mapping[int, Sequence[str]], dv: str = "def",
-              cluster: str | None = "undirected", estimator: str = "logit",
-              year_effects: bool = False) -> dict[str, ModelResult]:
+def with_controls(terms: Sequence[str], controls: str) -> list[str]:
+    """A specification with Table 1's controls replaced by the control set ``controls``
+    (terms that are not among the paper's controls are kept as they are)."""
+    paper, chosen = CONTROL_SETS["paper"], set(CONTROL_SETS[controls])
+    return [t for t in terms if t not in paper or t in chosen]
+
+
+def fit_table(frame: pd.DataFrame, specs: Mapping[int, Sequence[str]],
+              estimation: EstimationChoices | None = None, *, dv: str = "def",
+              year_effects: bool = False, model_se: bool = False) -> dict[str, object]:
     """Fit one model per spec (model number -> regressors) on ``frame``.
 
-    ``cluster``: "undirected" or "directed" dyad-clustered covariance as R's ``vcovCL``;
-    None for model-based standard errors.  ``estimator``: "logit" (ML) or "relogit"
-    (King–Zeng bias-corrected, model-based SEs, goodness of fit from the ML fit).
-    ``year_effects``: add year dummies, after dropping years without any event (their
-    dummies diverge in R's glm and those rows then carry no information).
+    ``estimation`` gives the clustering unit (dyad-clustered covariance as R's ``vcovCL``),
+    the estimator ("logit" = ML; "relogit" = King–Zeng bias-corrected with model-based SEs
+    and the ML fit's goodness of fit, as the paper's Table 5) and the control set (which
+    replaces Table 1's controls wherever they appear).  ``model_se``: model-based instead of
+    clustered standard errors.  ``year_effects``: add year dummies, after dropping years
+    without any event (their dummies diverge in R's glm and those rows carry no
+    information).
     """
-    if estimator not in ESTIMATORS:
-        raise ValueError(f"unknown estimator {estimator!r}; allowed: {', '.join(ESTIMATORS)}")
-    col = cluster_column(cluster) if cluster else None
+    est = estimation or EstimationChoices()
+    groups = frame[CLUSTER_COLUMNS[est.cluster]]
     out = {}
     for model, terms in specs.items():
-        design = build_design(frame, dv, list(terms))
+        design = build_design(frame, dv, with_controls(terms, est.controls))
         if year_effects:
             design, _ = absorb_years(design, frame["year"])
-        if estimator == "relogit":
+        if est.estimator == "relogit":
             res = relogit(design, model=str(model))
-        elif col:
-            res = logit(design, cov="cluster", groups=frame[col], model=str(model))
-        else:
+        elif model_se:
             res = logit(design, cov="model", model=str(model))
+        else:
+            res = logit(design, cov="cluster", groups=groups, model=str(model))
         res.info["events"] = int((design.y > 0).sum())
         res.info["used_index"] = design.index
         out[str(model)] = res
     return out
 
 
-def fit_summary(results: Mapping[str, ModelResult]) -> pd.DataFrame:
+def fit_summary(results: Mapping[str, object]) -> pd.DataFrame:
     """N, events and log-likelihood of each fit."""
     return pd.DataFrame([{"model": k, "N": r.nobs, "events": r.info.get("events"),
                           "log-likelihood": round(r.llf, 3)} for k, r in results.items()])
 
 
-#: Named alternatives to the default panel, as flat notebook parameters.
-SENSITIVITY_VARIANTS = {
-    "default": {},
-    "alliance dyad-years from the member file": {"alliance_dyads": "members"},
-    "mean S from 1946": {"s_mean_start": 1946},
-    "land contiguity only": {"max_conttype": 1},
-    "no colonial contiguity": {"colonial": False},
-    "major powers not relevant to everyone": {"major_power_global": False},
-    "CINC-weighted S": {"s_weighted": True},
-    "squared-distance S": {"s_distance": "squared"},
-    "NMC 5.0": {"nmc_version": "5.0"},
-    "Polity5 instead of Polity IV": {"polity_version": "5"},
-    "every new bilateral defense pact is an event": {"def_rule": "all"},
-}
-
-
-def sensitivity(variants: Mapping[str, Mapping] = SENSITIVITY_VARIANTS,
-                cluster: str = "undirected") -> pd.DataFrame:
-    """Refit Table 1, Models 2 and 4, on the panel of each variant (flat parameters, see
-    :func:`coupproof.panel.params.panel_params`); one row per variant with N, events,
-    log-likelihoods, the mean of threat to B in the Model 4 sample and key coefficients."""
-    from coupproof.models.specs import TABLE1
-    from coupproof.panel.params import panel_params
-
-    rows = []
-    for name, flat in variants.items():
-        frame = estimation_frame(panel_params(**flat), verbose=False)
-        fits = fit_table(frame, {2: TABLE1[2], 4: TABLE1[4]}, cluster=cluster)
-        m2, m4 = fits["2"], fits["4"]
-        rows.append({
-            "variant": name, "N": m4.nobs, "events": m4.info["events"],
-            "logL M2": m2.llf, "logL M4": m4.llf,
-            "mean threat B (M4 sample)": float(frame.loc[m4.info["used_index"], "threatB"].mean()),
-            "cb × threat A (M2)": m2.params["cb:threatA"], "cb × threat B (M4)": m4.params["cb:threatB"],
-            "se cb × threat B (M4)": m4.bse["cb:threatB"], "threat B (M4)": m4.params["threatB"],
-        })
-    return pd.DataFrame(rows)
+__all__ = ["CLUSTER_COLUMNS", "estimation_frame", "fit_summary", "fit_table", "frame_columns",
+           "with_controls"]

@@ -8,7 +8,7 @@ from coupproof.panel import concessions as cn
 from coupproof.panel.concessions import (CONCESSION_ITEMS, DEFAULT_ITEMS, ITEMS, add_concessions,
                                          concessions_by_member, item_list, item_table)
 from coupproof.panel.dyads import add_new_pacts, directed_dyad_years
-from coupproof.panel.params import ALLOWED, PanelParams
+from coupproof.params import ChoiceError, DataChoices, allowed
 
 MEMBER_COLS = ["notaiden", "dipaid", "terrres", "seppeace", "thirdcom", "noothall"]
 ALLIANCE_COLS = ["interv", "ecaid", "milaid", "base", "intcom", "subord", "milcon", "armred", "divgains"]
@@ -53,10 +53,10 @@ def test_named_lists_use_known_items_and_the_default_has_ten():
 
 
 def test_panel_parameter_allows_exactly_the_named_lists():
-    assert set(ALLOWED["concession_items"]) == set(CONCESSION_ITEMS)
-    assert PanelParams().concession_items == DEFAULT_ITEMS
-    with pytest.raises(ValueError, match="concession_items"):
-        PanelParams(concession_items="eleven")
+    assert set(allowed(DataChoices, "concession_items")) == set(CONCESSION_ITEMS)
+    assert DataChoices().concession_items == DEFAULT_ITEMS
+    with pytest.raises(ChoiceError, match="concession_items"):
+        DataChoices(concession_items="eleven")
 
 
 def test_unknown_list_or_item_fails_with_the_allowed_ones():
@@ -179,11 +179,10 @@ def test_default_coding_gives_the_papers_114_rows_in_the_table3_frame(raw_data):
     from coupproof.panel.build import load_panel
     from coupproof.panel.sample import restrict_sample
 
-    params = PanelParams()
-    frame = restrict_sample(load_panel(params, verbose=False), params)
+    frame = restrict_sample(load_panel())
     for col in ("concessionsA", "concessionsB"):
         values = frame[col].dropna()
         assert len(values) == 114, col
         assert values.median() == 1 and values.max() == 9
     assert frame.loc[frame["def"] != 1, ["concessionsA", "concessionsB"]].isna().all().all()
-    assert cn.DEFAULT_ITEMS == params.concession_items
+    assert cn.DEFAULT_ITEMS == DataChoices().concession_items

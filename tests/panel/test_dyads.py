@@ -7,7 +7,6 @@ import pytest
 from coupproof.panel import alliances as al
 from coupproof.panel.dyads import (add_alliance_ties, add_dyadic_measures, add_new_pacts,
                                    add_state_attributes, directed_dyad_years)
-from coupproof.panel.params import PanelParams
 
 
 def system():
@@ -106,14 +105,3 @@ def test_new_defense_pacts_rules():
     assert al.new_defense_pacts(alliances, m2, rule="concessions_coded").empty
     with pytest.raises(ValueError, match="allowed"):
         al.new_defense_pacts(alliances, m, rule="any")
-
-
-def test_params_fail_fast_with_allowed_values():
-    with pytest.raises(ValueError, match="allowed: 'IV', '5'"):
-        PanelParams(polity_version="4")
-    with pytest.raises(ValueError, match="coup_window"):
-        PanelParams(coup_window=(0, -4))
-    with pytest.raises(ValueError, match="polity_max"):
-        PanelParams(polity_max=11)
-    assert PanelParams().key() == PanelParams().key() != PanelParams(polity_max=5).key()
-    assert PanelParams(polity_max=5).differences() == {"polity_max": 5}

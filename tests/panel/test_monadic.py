@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from coupproof.panel import monadic as M
-from coupproof.panel.params import PanelParams
+from coupproof.params import Choices, DataChoices, SampleChoices, TermChoices
 from coupproof.panel.transforms import Attrition
 
 
@@ -75,16 +75,16 @@ def _states(n=6, **overrides):
 
 def test_terms_follow_the_timing_choices():
     st = _states(2)
-    default = M.monadic_terms(st, PanelParams())
+    default = M.monadic_terms(st, TermChoices())
     assert default["d_milex"].tolist() == [10.0, 10.0]
     assert default["polity2"].tolist() == [-6.0, -6.0]  # t−1 by default
-    lagged = M.monadic_terms(st, PanelParams(delta_timing="t-1"), polity2_year="t")
+    lagged = M.monadic_terms(st, TermChoices(delta_timing="t-1"), polity2_year="t")
     assert lagged["d_milex"].tolist() == [20.0, 20.0]
     assert lagged["d_milper"].tolist() == [2.0, 2.0]
     assert lagged["polity2"].tolist() == [-7.0, -7.0]
-    assert set(M.TERMS) <= set(default.columns)
+    assert set(M.MONADIC_VARIABLES) <= set(default.columns)
     with pytest.raises(ValueError, match="polity2_year"):
-        M.monadic_terms(st, PanelParams(), polity2_year="t-2")
+        M.monadic_terms(st, TermChoices(), polity2_year="t-2")
 
 
 def test_polity_filter_in_t_in_t_minus_1_or_both():
@@ -106,29 +106,29 @@ def test_restrict_records_each_filter_and_keeps_complete_rows():
         new_pacts=[0, 1, 0, 1, 1, 1], **{"def": [0, 1, 0, 1, 1, 1]},
     )
     att = Attrition(event="def")
-    out = M.restrict_monadic(M.monadic_terms(st, PanelParams()), PanelParams(), att)
+    out = M.restrict_monadic(M.monadic_terms(st, TermChoices()), SampleChoices(), att)
     assert out["year"].tolist() == [1961, 1965]             # 1960 is before the DV years
     table = att.table()
     assert table["rows"].tolist() == [5, 4, 3, 3, 2, 2]
     assert table["events"].tolist() == [4, 4, 3, 3, 2, 2]
     assert table["dropped"].sum() == 5 - 2
     # the polity filter in t−1 keeps 1963 (polity2_l = −6)
-    lagged = M.restrict_monadic(M.monadic_terms(st, PanelParams()), PanelParams(polity_filter_year="t-1"))
+    lagged = M.restrict_monadic(M.monadic_terms(st, TermChoices()), SampleChoices(polity_filter_year="t-1"))
     assert 1963 in lagged["year"].tolist()
     # no listwise deletion on request
-    kept = M.restrict_monadic(M.monadic_terms(st, PanelParams()), PanelParams(), complete=False)
+    kept = M.restrict_monadic(M.monadic_terms(st, TermChoices()), SampleChoices(), complete=False)
     assert 1964 in kept["year"].tolist()
 
 
 def test_no_regime_filter_when_polity_max_is_none():
     st = _states(3, polity2=[8.0, 9.0, 10.0], polity2_l=[8.0, 9.0, 10.0])
-    out = M.restrict_monadic(M.monadic_terms(st, PanelParams()), PanelParams(polity_max=None))
+    out = M.restrict_monadic(M.monadic_terms(st, TermChoices()), SampleChoices(polity_max=None))
     assert len(out) == 3
 
 
 def test_unknown_dv_rule_fails_before_reading_data():
     with pytest.raises(ValueError, match="dv_rule"):
-        M.monadic_events(PanelParams(), dv_rule="multilateral")
+        M.monadic_events(DataChoices(), dv_rule="multilateral")
 
 
 #: Documented band for N: the paper's 3,028 ± 2 % (our default gives 3,058; see the module).
@@ -138,13 +138,13 @@ N_BAND = (round(N_PAPER * 0.98), round(N_PAPER * 1.02))
 
 @pytest.mark.data
 def test_monadic_panel_on_the_raw_data(raw_data):
-    params = PanelParams()
-    states = M.monadic_state_years(params)
+    params = Choices()
+    states = M.monadic_state_years(params.data)
     att = Attrition(event="def")
     frame = M.monadic_panel(params, att, states=states)
     assert not frame.duplicated(["ccode", "year"]).any()
     assert N_BAND[0] <= len(frame) <= N_BAND[1]
-    assert frame[M.TERMS + ["def"]].notna().all().all()
+    assert frame[M.MONADIC_VARIABLES + ["def"]].notna().all().all()
     assert frame["year"].between(1961, 2010).all()
     assert (frame["polity2_t"] <= 6).all()
     assert 0 < frame["def"].sum() < 0.05 * len(frame)
@@ -155,5 +155,5 @@ def test_monadic_panel_on_the_raw_data(raw_data):
     # any new defense pact (bilateral or multilateral) adds events, not rows
     wide = M.monadic_panel(params, states=states, dv_rule="any_defense")
     assert len(wide) == len(frame) and wide["def"].sum() > frame["def"].sum()
-    with pytest.raises(ValueError, match="other data settings"):
+    with pytest.raises(ValueError, match="other data choices"):
         M.monadic_panel(params.replace(nmc_version="5.0"), states=states)

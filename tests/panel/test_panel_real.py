@@ -3,16 +3,16 @@
 import pytest
 
 from coupproof.panel import diagnostics
+from coupproof.codebook import control_columns
 from coupproof.panel.build import load_panel
-from coupproof.panel.params import PanelParams
-from coupproof.panel.sample import CONTROLS, restrict_sample
+from coupproof.panel.sample import restrict_sample
 
 pytestmark = pytest.mark.data
 
 
 @pytest.fixture(scope="module")
 def panel(raw_data):
-    return load_panel(PanelParams(), verbose=False)
+    return load_panel()
 
 
 def test_structural_invariants(panel):
@@ -31,8 +31,8 @@ def test_lags_are_missing_in_a_states_first_year(panel):
 
 
 def test_frame_and_sample_sizes_stay_near_the_paper(panel):
-    frame = restrict_sample(panel, PanelParams())
+    frame = restrict_sample(panel)
     assert abs(len(frame) - 754_286) <= 50                  # Table 3 frame
     assert int(frame["def"].sum()) == 114                   # event rows (n of concessions)
-    n_m2 = int(frame[["lncb_l_A", *CONTROLS]].notna().all(axis=1).sum())
+    n_m2 = int(frame[["lncb_l_A", *control_columns("paper")]].notna().all(axis=1).sum())
     assert abs(n_m2 - 420_551) / 420_551 < 0.01             # Table 1, Models 2 and 4

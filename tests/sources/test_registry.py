@@ -9,7 +9,7 @@ from coupproof.sources import registry as reg
 
 def test_registry_lists_every_manifest_role():
     r = reg.registry()
-    assert set(r["role"]) == {"main", "alternative", "cross-check"}
+    assert set(r["role"]) == {"main", "alternative", "cross-check", "documentation"}
     assert r["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     assert r["url"].str.startswith("https://").all()
     assert set(r["source"]) <= set(reg.sources().index)

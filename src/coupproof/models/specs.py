@@ -6,7 +6,10 @@ Each spec lists the dependent variable and the regressors in the paper-record te
 
 from __future__ import annotations
 
-CONTROLS = ["shared_def", "regime_diff", "recent_coupA", "new_regimeA", "militaryA"]
+from coupproof.codebook import CONTROL_SETS
+
+#: Table 1's controls (terms).
+CONTROLS = list(CONTROL_SETS["paper"])
 
 
 def interaction(cb: str, moderator: str) -> list[str]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from coupproof import sources
+from coupproof.cache import CACHE, PieceCache
 from coupproof.sources.atop import ATOP_END, MEMBER_PROVISIONS, OBLIGATIONS
 from coupproof.spells import spell_years
 
@@ -65,6 +67,27 @@ def alliance_dyad_years(members: pd.DataFrame, last: int = ATOP_END) -> pd.DataF
            .groupby(["ccode1", "ccode2", "year"], as_index=False)[OBLIGATIONS].max())
     out[["ccode1", "ccode2", "year"]] = out[["ccode1", "ccode2", "year"]].astype("int64")
     return out
+
+
+def obligation_sources(source: str) -> tuple[str, ...]:
+    """Registry ids of the raw files behind ``DataChoices.alliance_source``."""
+    if source == "ddyr":
+        return (sources.file_id("atop_dyad_years", "5.1"),)
+    if source == "members":
+        return ("atop_members",)
+    raise ValueError(f"unknown alliance source {source!r}; allowed: 'ddyr', 'members'")
+
+
+def obligation_dyads(source: str = "ddyr", cache: PieceCache = CACHE) -> pd.DataFrame:
+    """Directed dyad-year obligations (``ccode1``, ``ccode2``, ``year`` int64, the five
+    obligations) from ATOP 5.1's own dyad-year file ("ddyr") or derived from its member file
+    ("members", :func:`alliance_dyad_years`; cached)."""
+    obligation_sources(source)
+    if source == "ddyr":
+        d = sources.read("atop_dyad_years", "5.1")
+        return d.astype({c: "int64" for c in ("ccode1", "ccode2", "year")})
+    return cache.get("obligations_members", {}, lambda: alliance_dyad_years(sources.read("atop_members")),
+                     modules=("coupproof.panel.alliances",), sources=obligation_sources(source))
 
 
 def symmetric_ties(dyads: pd.DataFrame) -> pd.DataFrame:

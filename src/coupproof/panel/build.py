@@ -1,126 +1,172 @@
-"""Build (or load from the cache) the directed dyad-year panel for one parameter set."""
+"""The directed dyad-year panel for one :class:`~coupproof.params.DataChoices`, from cached pieces.
+
+::
+
+    panel = (dyad_skeleton()                                   # ccode1, ccode2, year 1960–2010
+             .pipe(add_columns, shared_defense(data))           # shared_def, shared_def_l
+             .pipe(add_new_pacts, defense_pacts(data))          # def, def_atopid
+             .pipe(add_concessions, concession_counts(data))    # concessionsA, concessionsB
+             .pipe(add_state_attributes, state_years(data))     # *_A, *_B
+             .pipe(add_dyadic_measures, data.reg_diff_interregnum))  # reg_diff_l, joint_dem_l
+
+Each input is a piece of the cache (:mod:`coupproof.cache`) keyed by the choices it reads:
+the skeleton reads none, the shared-defense columns the alliance source, the pacts the event
+rule, the concession counts the item list, each state-year piece its own versions and windows
+(:data:`coupproof.panel.states.STATE_PIECES`).  A specification that changes one choice
+rebuilds one piece; the sample and estimation choices (regime filter, years, clustering) are
+not read here at all, so every such variant shares one data panel.
+
+The frame is *not* yet restricted to non-democratic A's; see
+:func:`coupproof.panel.sample.restrict_sample`.
+"""
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import tempfile
-import time
-from pathlib import Path
-
 import pandas as pd
 
-from coupproof import config, sources
+from coupproof import sources
+from coupproof.cache import CACHE, PieceCache
 from coupproof.panel import alliances
 from coupproof.panel.concessions import add_concessions, concessions_by_member
-from coupproof.panel.dyads import (add_alliance_ties, add_dyadic_measures, add_new_pacts,
-                                   add_state_attributes, directed_dyad_years)
-from coupproof.panel.params import PanelParams
-from coupproof.panel.states import state_years
+from coupproof.panel.dyads import (STATE_COLUMNS_A, STATE_COLUMNS_B, add_alliance_ties,
+                                   add_dyadic_measures, add_new_pacts, add_state_attributes,
+                                   add_state_rows, directed_dyad_years)
+from coupproof.panel.states import state_index, state_years
+from coupproof.params import DataChoices
 
-log = logging.getLogger("coupproof")
-
-
-def alliance_dyads(params: PanelParams) -> pd.DataFrame:
-    """Directed dyad-year obligations from the source named by ``params.alliance_dyads``."""
-    if params.alliance_dyads == "ddyr":
-        d = sources.read_atop_dyad_years("5.1")
-        return d.astype({c: "int64" for c in ("ccode1", "ccode2", "year")})
-    return alliances.alliance_dyad_years(sources.read_atop_members())
-
-
-def threat_table(params: PanelParams, dyads: pd.DataFrame) -> pd.DataFrame | None:
-    """External threat per state-year (None if the threat module is unavailable)."""
-    try:
-        from coupproof.panel.threat import ThreatParams, build_threat
-    except ImportError:  # pragma: no cover - during development only
-        return None
-    settings = {"nmc_version": params.nmc_version, **params.threat}
-    return build_threat(ThreatParams(**settings), alliance_dyads=dyads)
+#: Years of the dyad skeleton: the first DV year (1961) needs t−1 values from 1960.
+DYAD_YEARS = (1960, 2010)
+#: Columns of the panel that come from the dyad-level pieces (not from state-years).
+DYAD_COLUMNS = ("shared_def", "shared_def_l", "def", "def_atopid", "concessionsA",
+                "concessionsB", "reg_diff_l", "joint_dem_l")
+#: State-year columns that regime difference and joint democracy are computed from.
+_DYADIC_INPUTS_A = ("polity2_l", "polity_l", "democracy_l")
+_DYADIC_INPUTS_B = ("polity2_l", "polity_l", "democracy_l")
 
 
-def build_panel(params: PanelParams = PanelParams()) -> pd.DataFrame:
-    """Directed dyad-years for the DV years in ``params.years`` with every variable.
+def dyad_skeleton(cache: PieceCache = CACHE) -> pd.DataFrame:
+    """Every directed pair of COW system members, 1960–2010: ``ccode1``, ``ccode2``, ``year``,
+    and ``a_row``/``b_row``, the rows of A and B in :func:`~coupproof.panel.states.state_index`."""
+    first, last = DYAD_YEARS
 
-    The frame is *not* yet restricted to non-democratic A's; see
-    :func:`coupproof.panel.sample.restrict_sample`.
+    def build():
+        dyads = directed_dyad_years(sources.system_years(first, last), first, last)
+        return add_state_rows(dyads, state_index())
+
+    return cache.get("dyads", {"first": first, "last": last}, build,
+                     modules=("coupproof.panel.dyads", "coupproof.panel.states"),
+                     sources=("cow_states",))
+
+
+def shared_defense(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
+    """``shared_def`` and ``shared_def_l`` for every skeleton row, from ``data.alliance_source``."""
+    def build():
+        ties = alliances.symmetric_ties(alliances.obligation_dyads(data.alliance_source, cache))
+        out = add_alliance_ties(dyad_skeleton(cache), ties)
+        return out[["shared_def", "shared_def_l"]].reset_index(drop=True)
+
+    return cache.get("shared_defense", {"alliance_source": data.alliance_source}, build,
+                     modules=("coupproof.panel.dyads", "coupproof.panel.alliances"),
+                     sources=("cow_states", *alliances.obligation_sources(data.alliance_source)))
+
+
+def defense_pacts(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
+    """The events of the DV under ``data.def_rule`` and ``data.def_obligation`` (one row per
+    pact and pair; see :func:`coupproof.panel.alliances.new_defense_pacts`)."""
+    return cache.get(
+        "defense_pacts", {"def_rule": data.def_rule, "def_obligation": data.def_obligation},
+        lambda: alliances.new_defense_pacts(sources.read("atop_alliances"), sources.read("atop_members"),
+                                            rule=data.def_rule, obligation=data.def_obligation),
+        modules=("coupproof.panel.alliances",), sources=("atop_alliances", "atop_members"))
+
+
+def concession_counts(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
+    """Concessions made by each signatory of each alliance under ``data.concession_items``."""
+    return cache.get(
+        "concessions", {"concession_items": data.concession_items},
+        lambda: concessions_by_member(sources.read("atop_alliances"), sources.read("atop_members"),
+                                      data.concession_items),
+        modules=("coupproof.panel.concessions", "coupproof.panel.alliances"),
+        sources=("atop_alliances", "atop_members"))
+
+
+def add_columns(frame: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns of ``columns``, a piece aligned row by row with it."""
+    if len(columns) != len(frame):
+        raise ValueError(f"piece has {len(columns):,} rows, the frame {len(frame):,}")
+    columns = columns.copy(deep=False)
+    columns.index = frame.index
+    return pd.concat([frame, columns], axis=1, copy=False)
+
+
+def build_panel(data: DataChoices | None = None, columns: list[str] | None = None,
+                cache: PieceCache = CACHE) -> pd.DataFrame:
+    """Directed dyad-years 1961–2010 (the DV years; lags reach back to 1960) under ``data``
+    with every panel variable (or only the state-year and dyad ``columns`` named, e.g.
+    ``["lncb_l_A", "threat_l_B", "def"]``).
+
+    ``attrs`` record the data choices and S̄ (``mean_s``).
     """
-    first, last = params.years
-    dyads_obl = alliance_dyads(params)
-    threat = threat_table(params, dyads_obl)
-    states = state_years(params, threat=threat, first=1946, last=last)
-    ties = alliances.symmetric_ties(dyads_obl)
-    pacts = alliances.new_defense_pacts(sources.read_atop_alliances(), sources.read_atop_members(),
-                                        rule=params.def_rule, obligation=params.def_obligation)
-    system = sources.cow_system_years(first=first - 1, last=last)
-    panel = (
-        directed_dyad_years(system, first=first - 1, last=last)
-        .pipe(add_alliance_ties, ties)
-        .pipe(add_new_pacts, pacts)
-        .pipe(add_concessions, concessions_by_member(sources.read_atop_alliances(), sources.read_atop_members(),
-                                                     params.concession_items))
-        .pipe(add_state_attributes, states)
-        .pipe(add_dyadic_measures, params.reg_diff_interregnum)
-    )
-    panel = panel[panel["year"] >= first].reset_index(drop=True)
-    panel.attrs["params"] = params.to_dict()
-    if threat is not None and "mean_s" in threat.attrs:
-        panel.attrs["mean_s"] = float(threat.attrs["mean_s"])
+    data = data or DataChoices()
+    cols_A, cols_B = _state_columns(columns)
+    needs_dyadic = columns is None or bool({"reg_diff_l", "joint_dem_l"} & set(columns))
+    if needs_dyadic:
+        cols_A = list(dict.fromkeys([*cols_A, *_DYADIC_INPUTS_A]))
+        cols_B = list(dict.fromkeys([*cols_B, *_DYADIC_INPUTS_B]))
+    states = state_years(data, cache)
+    skeleton = dyad_skeleton(cache)
+    dv_years = (skeleton["year"] > DYAD_YEARS[0]).to_numpy()
+    rows = skeleton[dv_years].reset_index(drop=True)
+    panel = (rows
+             .pipe(add_columns, shared_defense(data, cache)[dv_years])
+             .pipe(add_new_pacts, defense_pacts(data, cache))
+             .pipe(add_concessions, concession_counts(data, cache))
+             .pipe(add_state_attributes, states, cols_A, cols_B, index=state_index()))
+    if needs_dyadic:
+        panel = add_dyadic_measures(panel, data.reg_diff_interregnum)
+    panel = panel.drop(columns=["a_row", "b_row"])
+    if columns is not None:
+        keep = ["ccode1", "ccode2", "year", *[c for c in dict.fromkeys(columns)
+                                              if c not in ("ccode1", "ccode2", "year")]]
+        missing = [c for c in keep if c not in panel]
+        if missing:
+            raise KeyError(f"unknown panel columns {missing}")
+        panel = panel[keep]
+    from coupproof.panel.threat import build_threat
+
+    panel.attrs["data_choices"] = data.to_dict()
+    panel.attrs["mean_s"] = float(build_threat(data, cache).attrs["mean_s"])
     return panel
 
 
-def code_fingerprint() -> str:
-    """Hash of the source code that builds the panel, so a code change invalidates the cache."""
-    import hashlib
-
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for folder in ("sources", "panel"):
-        for f in sorted((root / folder).glob("*.py")):
-            h.update(f.read_bytes())
-    h.update((root / "spells.py").read_bytes())
-    h.update((config.registry_path()).read_bytes())
-    return h.hexdigest()[:8]
-
-
-def cache_path(params: PanelParams) -> Path:
-    """``<cache>/panel-<parameter hash>-<code hash>.parquet``."""
-    return config.cache_dir() / f"panel-{params.key()}-{code_fingerprint()}.parquet"
+def _state_columns(columns: list[str] | None) -> tuple[list[str], list[str]]:
+    """Which state-year columns to merge for A and B so that ``columns`` can be returned."""
+    if columns is None:
+        return list(STATE_COLUMNS_A), list(STATE_COLUMNS_B)
+    cols_A = [c[:-2] for c in columns if c.endswith("_A") and c[:-2] in STATE_COLUMNS_A]
+    cols_B = [c[:-2] for c in columns if c.endswith("_B") and c[:-2] in STATE_COLUMNS_B]
+    unknown = [c for c in columns if c not in ("ccode1", "ccode2", "year", *DYAD_COLUMNS)
+               and not (c.endswith("_A") and c[:-2] in STATE_COLUMNS_A)
+               and not (c.endswith("_B") and c[:-2] in STATE_COLUMNS_B)]
+    if unknown:
+        raise KeyError(f"unknown panel columns {unknown}; the panel has "
+                       + ", ".join([*DYAD_COLUMNS, *(c + "_A" for c in STATE_COLUMNS_A),
+                                    *(c + "_B" for c in STATE_COLUMNS_B)]))
+    return cols_A, cols_B
 
 
-def load_panel(params: PanelParams = PanelParams(), rebuild: bool = False,
-               verbose: bool = True) -> pd.DataFrame:
-    """The panel for ``params``, built once and cached as parquet keyed by the parameters.
+def load_panel(data: DataChoices | None = None, columns: list[str] | None = None,
+               verbose: bool = False, cache: PieceCache = CACHE) -> pd.DataFrame:
+    """:func:`build_panel`, saying which pieces came from the cache and which were built."""
+    import time
 
-    The cache file is written atomically (temporary file, then rename), so an interrupted
-    build never leaves a half-written panel behind.
-    """
-    path = cache_path(params)
-    if path.exists() and not rebuild:
-        t0 = time.perf_counter()
-        panel = pd.read_parquet(path)
-        meta = json.loads(path.with_suffix(".json").read_text())
-        panel.attrs.update(meta.get("attrs", {}))
-        if verbose:
-            print(f"panel loaded from cache {path.name} ({len(panel):,} rows, "
-                  f"{time.perf_counter() - t0:.2f} s)")
-        return panel
+    before = dict(cache.builds)
     t0 = time.perf_counter()
-    panel = build_panel(params)
-    elapsed = time.perf_counter() - t0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    os.close(fd)
-    try:
-        panel.to_parquet(tmp, index=False)
-        meta = {"params": params.to_dict(), "attrs": {k: v for k, v in panel.attrs.items()},
-                "build_seconds": elapsed}
-        path.with_suffix(".json").write_text(json.dumps(meta, indent=1, default=str))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    panel = build_panel(data, columns, cache)
     if verbose:
-        print(f"panel built in {elapsed:.1f} s ({len(panel):,} rows) and cached as {path.name}")
+        built = {k: v - before.get(k, 0) for k, v in cache.builds.items() if v != before.get(k, 0)}
+        how = ("all pieces from the cache" if not built else
+               "built " + ", ".join(f"{k}" + (f" ×{v}" if v > 1 else "") for k, v in built.items()))
+        print(f"panel: {len(panel):,} directed dyad-years, {panel.shape[1]} columns "
+              f"({how}; {time.perf_counter() - t0:.1f} s)")
     return panel

@@ -10,7 +10,7 @@ public, so the list is a documented choice here, not a reconstruction:
   each member (``"member"``) or for the treaty as a whole (``"alliance"``), the cut-off
   that makes it a concession, and what the code means (ATOP 5.1 codebook).
 * :data:`CONCESSION_ITEMS` names the item lists the book compares; :data:`DEFAULT_ITEMS`
-  is the one the panel uses unless ``PanelParams.concession_items`` says otherwise.
+  is the one the panel uses unless ``DataChoices.concession_items`` says otherwise.
 
 A **member-level** item counts only for the member that makes the promise, so State A's
 and State B's counts can differ.  An **alliance-level** item binds every member, so it
@@ -246,3 +246,16 @@ def add_concessions(panel: pd.DataFrame, pacts_concessions: pd.DataFrame) -> pd.
             col[rows[found]] = values[pos[found]]
         out[f"concessions{side}"] = col
     return out
+
+
+def _check_lists_match_choices() -> None:
+    """Every item list named in ``DataChoices.concession_items`` has a definition here."""
+    from coupproof.params import DataChoices, allowed
+
+    declared = set(allowed(DataChoices, "concession_items"))
+    if declared != set(CONCESSION_ITEMS):
+        raise RuntimeError(f"concession item lists {sorted(CONCESSION_ITEMS)} do not match "
+                           f"DataChoices.concession_items {sorted(declared)}")
+
+
+_check_lists_match_choices()

@@ -5,15 +5,19 @@ from __future__ import annotations
 import pandas as pd
 
 from coupproof import sources
+from coupproof.codebook import control_columns
 from coupproof.panel import alliances as al
-from coupproof.panel.params import PanelParams
-from coupproof.panel.sample import BASE_COLUMNS, CONTROLS, restrict_sample
+from coupproof.panel.sample import BASE_COLUMNS, restrict_sample
+from coupproof.params import SampleChoices
+
+#: Panel columns of Table 1's controls.
+CONTROLS = control_columns("paper")
 
 
 def invariants(panel: pd.DataFrame) -> pd.DataFrame:
     """Structural checks on the panel: each returns True when it holds."""
     keys = panel[["ccode1", "ccode2", "year"]]
-    system = sources.cow_system_years(first=int(panel["year"].min()), last=int(panel["year"].max()))
+    system = sources.system_years(int(panel["year"].min()), int(panel["year"].max()))
     members = pd.MultiIndex.from_frame(system[["ccode", "year"]])
     a_in = pd.MultiIndex.from_arrays([panel["ccode1"], panel["year"]]).isin(members)
     b_in = pd.MultiIndex.from_arrays([panel["ccode2"], panel["year"]]).isin(members)
@@ -34,7 +38,7 @@ def invariants(panel: pd.DataFrame) -> pd.DataFrame:
 
 def event_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """How many def events each definition puts in ``frame`` (directed rows and pacts)."""
-    alliances, members = sources.read_atop_alliances(), sources.read_atop_members()
+    alliances, members = sources.read("atop_alliances"), sources.read("atop_members")
     keys = pd.MultiIndex.from_frame(frame[["ccode1", "ccode2", "year"]])
     rows = []
     for rule in al.DEF_RULES:
@@ -61,11 +65,11 @@ def regime_difference_counts(frame: pd.DataFrame) -> pd.DataFrame:
                          for k, m in rules.items()])
 
 
-def filter_timing_counts(panel: pd.DataFrame, params: PanelParams) -> pd.DataFrame:
+def filter_timing_counts(panel: pd.DataFrame, sample: SampleChoices = SampleChoices()) -> pd.DataFrame:
     """Frame size, events and model N with A's regime filter applied in t or in t−1."""
     rows = []
     for timing in ("t", "t-1"):
-        f = restrict_sample(panel, params.replace(polity_filter_year=timing))
+        f = restrict_sample(panel, sample.replace(polity_filter_year=timing))
         rows.append({"polity_filter_year": timing, "frame rows": len(f),
                      "events": int(f["def"].sum()),
                      "N (Models 1, 3)": int(f["lncb_l_A"].notna().sum()),

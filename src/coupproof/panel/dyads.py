@@ -7,6 +7,8 @@ Verbs in the peacesciencer spirit, each returning the panel with new columns::
              .pipe(add_new_pacts, pacts)                # def (new bilateral pact in t)
              .pipe(add_state_attributes, states)        # *_A, *_B from the state-year table
              .pipe(add_dyadic_measures))                # reg_diff_l, joint_dem_l
+
+:mod:`coupproof.panel.build` runs this pipeline from cached pieces.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coupproof.panel.transforms import lag_within, lookup_join, merge_validated
+from coupproof.panel.transforms import lag_within, lookup_join, lookup_positions, take_rows
 
 #: State-year columns merged for A (suffix _A) and B (suffix _B).
 STATE_COLUMNS_A = ["polity2", "polity", "polity2_l", "polity_l", "democracy_l", "new_regime",
@@ -70,14 +72,47 @@ def add_new_pacts(dyads: pd.DataFrame, pacts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def add_state_attributes(dyads: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
-    """Merge the state-year table twice: for A (``ccode1``, suffix ``_A``) and for B (``_B``)."""
-    out = dyads
-    for code, cols, sfx in (("ccode1", STATE_COLUMNS_A, "_A"), ("ccode2", STATE_COLUMNS_B, "_B")):
-        s = states[["ccode", "year", *cols]].rename(columns={c: c + sfx for c in cols})
-        out = lookup_join(out, s, left_on=[code, "year"], right_on=["ccode", "year"],
-                          columns=[c + sfx for c in cols], name=f"state attributes{sfx}")
+def add_state_rows(dyads: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
+    """``a_row`` and ``b_row``: the positions of A's and B's (ccode, year) in ``states``
+    (−1 when absent), so that :func:`add_state_attributes` can take columns by position."""
+    keys = states[["ccode", "year"]]
+    out = dyads.copy()
+    for code, name in (("ccode1", "a_row"), ("ccode2", "b_row")):
+        pos = lookup_positions(dyads, keys, [code, "year"], ["ccode", "year"], name)
+        out[name] = pos.astype(np.int32)
     return out
+
+
+def _same_rows(states: pd.DataFrame, index: pd.DataFrame) -> bool:
+    return len(states) == len(index) and all(
+        np.array_equal(states[c].to_numpy(), index[c].to_numpy()) for c in ("ccode", "year"))
+
+
+def add_state_attributes(dyads: pd.DataFrame, states: pd.DataFrame,
+                         columns_A=STATE_COLUMNS_A, columns_B=STATE_COLUMNS_B,
+                         index: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Merge the state-year table twice: for A (``ccode1``, suffix ``_A``) and for B (``_B``),
+    many-to-one on (ccode, year); ``columns_A``/``columns_B`` name the state columns taken.
+
+    When ``dyads`` carries ``a_row``/``b_row`` (:func:`add_state_rows`) computed against
+    ``index`` and ``states`` has exactly ``index``'s rows, columns are taken by position;
+    otherwise they are looked up by key.  Both give the same frame.
+    """
+    positional = (index is not None and {"a_row", "b_row"} <= set(dyads.columns)
+                  and _same_rows(states, index))
+    parts = [dyads]
+    for code, row, cols, sfx in (("ccode1", "a_row", list(columns_A), "_A"),
+                                 ("ccode2", "b_row", list(columns_B), "_B")):
+        if not cols:
+            continue
+        if positional:
+            pos = dyads[row].to_numpy()
+        else:
+            pos = lookup_positions(dyads, states, [code, "year"], ["ccode", "year"],
+                                   f"state attributes{sfx}")
+        part = take_rows(states[cols], pos, dyads.index)
+        parts.append(part.set_axis([c + sfx for c in cols], axis=1))
+    return pd.concat(parts, axis=1, copy=False)
 
 
 def add_dyadic_measures(dyads: pd.DataFrame, interregnum: str = "B_missing") -> pd.DataFrame:
@@ -85,14 +120,19 @@ def add_dyadic_measures(dyads: pd.DataFrame, interregnum: str = "B_missing") -> 
     in t−1).  ``interregnum``: "polity2" uses polity2 as it is (an interregnum, raw −77,
     counts as 0); "B_missing" makes the difference missing when B's raw score in t−1 is −77;
     "both_missing" when either state's is."""
-    out = dyads.copy()
-    diff = (out["polity2_l_A"] - out["polity2_l_B"]).abs()
+    need = {"polity2_l_A", "polity2_l_B", "polity_l_A", "polity_l_B", "democracy_l_A",
+            "democracy_l_B"} - set(dyads.columns)
+    if need:
+        raise KeyError(f"add_dyadic_measures needs columns {sorted(need)} "
+                       "(run add_state_attributes with them first)")
+    diff = (dyads["polity2_l_A"] - dyads["polity2_l_B"]).abs()
     if interregnum == "B_missing":
-        diff = diff.mask(out["polity_l_B"] == -77)
+        diff = diff.mask(dyads["polity_l_B"] == -77)
     elif interregnum == "both_missing":
-        diff = diff.mask((out["polity_l_A"] == -77) | (out["polity_l_B"] == -77))
+        diff = diff.mask((dyads["polity_l_A"] == -77) | (dyads["polity_l_B"] == -77))
     elif interregnum != "polity2":
         raise ValueError(f"unknown interregnum rule {interregnum!r}; allowed: B_missing, polity2, both_missing")
-    out["reg_diff_l"] = diff
-    out["joint_dem_l"] = (out["democracy_l_A"] * out["democracy_l_B"])
-    return out
+    new = pd.DataFrame({"reg_diff_l": diff,
+                        "joint_dem_l": dyads["democracy_l_A"] * dyads["democracy_l_B"]},
+                       index=dyads.index)
+    return pd.concat([dyads, new], axis=1, copy=False)

@@ -22,13 +22,13 @@ better than bilateral pacts only (about 65); see the Table 15 chapter.
 
 Each step is a small verb on a plain frame::
 
-    frame = (state_years(params, threat)                        # lncb_l, threat_l, ...
+    frame = (state_years(data)                                  # lncb_l, threat_l, ...
              .pipe(add_existing_defense, defense_years(ties))   # existing_def (t−1)
              .pipe(add_new_pacts, pact_events(pacts)))          # new_pacts, def (t)
-    sample = restrict_monadic(monadic_terms(frame, params), params, attrition)
+    sample = restrict_monadic(monadic_terms(frame, terms), sample, attrition)
 
-:func:`monadic_panel` runs the whole pipeline from the raw files;
-:func:`monadic_state_years` builds its slow first half once for several sample choices.
+:func:`monadic_panel` runs the whole pipeline (from cached pieces);
+:func:`monadic_state_years` builds its first half once for several sample choices.
 """
 
 from __future__ import annotations
@@ -36,23 +36,25 @@ from __future__ import annotations
 import pandas as pd
 
 from coupproof import sources
+from coupproof.cache import CACHE, PieceCache
 from coupproof.panel import alliances
-from coupproof.panel.build import alliance_dyads, threat_table
-from coupproof.panel.params import PanelParams
+from coupproof.panel.build import defense_pacts
 from coupproof.panel.states import state_years
 from coupproof.panel.transforms import Attrition, merge_validated
+from coupproof.params import Choices, DataChoices, SampleChoices, TermChoices
 
 #: Table 15's regressors in the paper-record term names (see ``data/published``).
 TABLE15 = ["cb", "threat", "recent_coup", "d_milper", "d_milex", "existing_def", "new_regime",
            "polity2", "cb:threat", "const"]
-#: The variables behind the terms (the interaction and the constant need nothing more).
-TERMS = ["cb", "threat", "recent_coup", "d_milper", "d_milex", "existing_def", "new_regime", "polity2"]
+#: The variables behind Table 15's terms (the interaction and the constant need nothing more).
+MONADIC_VARIABLES = ["cb", "threat", "recent_coup", "d_milper", "d_milex", "existing_def",
+                     "new_regime", "polity2"]
 #: Which new pacts count as events of the monadic DV.
 DV_RULES = {
-    "bilateral": "new bilateral defense pacts, as the dyadic DV (PanelParams def_rule and def_obligation)",
+    "bilateral": "new bilateral defense pacts, as the dyadic DV (DataChoices def_rule and def_obligation)",
     "any_defense": "any new defense pact the state signs in t, bilateral or multilateral",
 }
-#: Year of the polity2 regressor (the sample filter's year is PanelParams.polity_filter_year).
+#: Year of the polity2 regressor (the sample filter's year is SampleChoices.polity_filter_year).
 POLITY2_YEARS = {"t-1": "polity2_l", "t": "polity2"}
 #: Years in which the regime filter applies: the dyadic design's two choices, and both at once.
 POLITY_FILTERS = ("t", "t-1", "t and t-1")
@@ -127,20 +129,20 @@ def add_existing_defense(states: pd.DataFrame, defended: pd.DataFrame) -> pd.Dat
     return out
 
 
-def monadic_terms(states: pd.DataFrame, params: PanelParams = PanelParams(),
+def monadic_terms(states: pd.DataFrame, terms: TermChoices = TermChoices(),
                   polity2_year: str = "t-1") -> pd.DataFrame:
     """One column per Table 15 term, plus ``ccode``, ``year``, ``def``, ``new_pacts`` and
     the filter columns ``cbcount``, ``polity2_t`` (polity2 in t) and ``polity2_l`` (in t−1).
 
     ``cb`` = ln(1 + counterweights) in t−1, ``threat`` = own threat in t−1, ``d_milex`` and
     ``d_milper`` = x_t − x_{t−1} (or the same change one year earlier with
-    ``params.delta_timing="t-1"``), ``polity2`` in ``polity2_year`` ("t-1" | "t"),
+    ``terms.delta_timing="t-1"``), ``polity2`` in ``polity2_year`` ("t-1" | "t"),
     ``recent_coup`` and ``new_regime`` over their windows (not lagged), ``existing_def``
     (t−1).
     """
     if polity2_year not in POLITY2_YEARS:
         raise ValueError(f"unknown polity2_year {polity2_year!r}; allowed: {', '.join(POLITY2_YEARS)}")
-    lag = "_l" if params.delta_timing == "t-1" else ""
+    lag = "_l" if terms.delta_timing == "t-1" else ""
     source = {
         "cb": "lncb_l", "threat": "threat_l", "recent_coup": "recent_coup",
         "d_milper": f"d_milper{lag}", "d_milex": f"d_milex{lag}", "existing_def": "existing_def",
@@ -168,27 +170,27 @@ def polity_filter_mask(frame: pd.DataFrame, polity_max: int, when: str) -> pd.Se
     return {"t": now, "t-1": before, "t and t-1": now & before}[when]
 
 
-def restrict_monadic(frame: pd.DataFrame, params: PanelParams = PanelParams(),
+def restrict_monadic(frame: pd.DataFrame, sample: SampleChoices = SampleChoices(),
                      attrition: Attrition | None = None, complete: bool = True,
                      polity_filter: str | None = None) -> pd.DataFrame:
     """DV years, SSF states, non-democracies, then listwise deletion, each step recorded.
 
     ``frame`` is :func:`monadic_terms` output.  A state-year is "in SSF" when SSF records its
-    counterweight count in t.  The regime filter keeps polity2 ≤ ``params.polity_max`` (no
+    counterweight count in t.  The regime filter keeps polity2 ≤ ``sample.polity_max`` (no
     filter when ``polity_max`` is None) in the year(s) named by ``polity_filter`` (default:
-    ``params.polity_filter_year``).  With ``complete=True`` rows missing any Table 15
+    ``sample.polity_filter_year``).  With ``complete=True`` rows missing any Table 15
     variable are dropped in three recorded steps (lagged counterbalancing and threat; Δ
     military expenditure and personnel; the remaining controls).
     """
     att = attrition if attrition is not None else Attrition(event="def")
-    when = params.polity_filter_year if polity_filter is None else polity_filter
-    first, last = params.years
+    when = sample.polity_filter_year if polity_filter is None else polity_filter
+    first, last = sample.years
     df = att.start(frame[(frame["year"] >= first) & (frame["year"] <= last)],
                    f"COW state-years {first}–{last}")
     df = att.apply(df, df["cbcount"].notna(), "in the SSF sample (counterweights recorded in t)")
-    if params.polity_max is not None:
-        df = att.apply(df, polity_filter_mask(df, params.polity_max, when),
-                       f"non-democratic: polity2 ≤ {params.polity_max} in {when}")
+    if sample.polity_max is not None:
+        df = att.apply(df, polity_filter_mask(df, sample.polity_max, when),
+                       f"non-democratic: polity2 ≤ {sample.polity_max} in {when}")
     if complete:
         steps = {
             "counterbalancing and threat (t−1) present": ["cb", "threat"],
@@ -201,53 +203,41 @@ def restrict_monadic(frame: pd.DataFrame, params: PanelParams = PanelParams(),
     return df
 
 
-def monadic_state_years(params: PanelParams = PanelParams()) -> pd.DataFrame:
-    """State-years 1946–``params.years[1]`` with every monadic variable and ``existing_def``.
+def monadic_state_years(data: DataChoices = DataChoices(), cache: PieceCache = CACHE) -> pd.DataFrame:
+    """State-years 1946–2010 with every monadic variable and ``existing_def`` under ``data``.
 
-    The slow part of :func:`monadic_panel` (the threat measure and the state-year table, a
-    few seconds): build it once and pass it as ``states=`` to compare sample or timing
-    choices.  The DV is not attached yet (see :func:`monadic_events`).
+    Built from the same cached state-year pieces as the dyadic panel; the DV is not attached
+    yet (see :func:`monadic_events`).
     """
-    dyads = alliance_dyads(params)
-    states = state_years(params, threat=threat_table(params, dyads), first=1946, last=params.years[1])
-    out = add_existing_defense(states, defense_years(alliances.symmetric_ties(dyads)))
-    out.attrs["data_key"] = _data_key(params)
+    dyads = alliances.obligation_dyads(data.alliance_source, cache)
+    out = add_existing_defense(state_years(data, cache), defense_years(alliances.symmetric_ties(dyads)))
+    out.attrs["data_key"] = data.key()
     return out
 
 
-def _data_key(params: PanelParams) -> tuple:
-    """The parameters that change the state-year table (not the sample or timing choices)."""
-    return (params.polity_version, params.nmc_version, params.coups_version, params.mid_version,
-            params.alliance_dyads, params.military_types, params.military_missing,
-            params.coup_window, params.new_regime_window, params.mid_window,
-            tuple(sorted(params.threat.items())))
-
-
-def monadic_events(params: PanelParams = PanelParams(), dv_rule: str = "bilateral") -> pd.DataFrame:
+def monadic_events(data: DataChoices = DataChoices(), dv_rule: str = "bilateral") -> pd.DataFrame:
     """New pacts per state-year under ``dv_rule`` (see :data:`DV_RULES`), from ATOP 5.1.
 
-    "bilateral" uses ``params.def_rule`` and ``params.def_obligation``, as the dyadic DV.
+    "bilateral" uses ``data.def_rule`` and ``data.def_obligation``, as the dyadic DV.
     """
     if dv_rule not in DV_RULES:
         raise ValueError(f"unknown dv_rule {dv_rule!r}; allowed: {', '.join(DV_RULES)}")
-    alliance_df, members = sources.read_atop_alliances(), sources.read_atop_members()
     if dv_rule == "bilateral":
-        return pact_events(alliances.new_defense_pacts(alliance_df, members, rule=params.def_rule,
-                                                       obligation=params.def_obligation))
-    return signatory_events(alliance_df, members)
+        return pact_events(defense_pacts(data))
+    return signatory_events(sources.read("atop_alliances"), sources.read("atop_members"))
 
 
-def monadic_panel(params: PanelParams = PanelParams(), attrition: Attrition | None = None,
+def monadic_panel(choices: Choices | None = None, attrition: Attrition | None = None,
                   dv_rule: str = "bilateral", polity2_year: str = "t-1",
                   complete: bool = True, states: pd.DataFrame | None = None,
                   polity_filter: str | None = None) -> pd.DataFrame:
-    """The Table 15 estimation frame, built from the raw files (a few seconds).
+    """The Table 15 estimation frame.
 
     Parameters
     ----------
-    params
+    choices
         Data versions, windows, ``def_rule``/``def_obligation`` (which bilateral pacts are
-        events), ``alliance_dyads`` (source of existing pacts), ``delta_timing``,
+        events), ``alliance_source`` (source of existing pacts), ``delta_timing``,
         ``polity_max``, ``polity_filter_year``, ``years`` and the threat settings.
     attrition
         Receives one row per filtering step (rows in and out, events kept).
@@ -258,23 +248,24 @@ def monadic_panel(params: PanelParams = PanelParams(), attrition: Attrition | No
     complete
         Drop rows with a missing Table 15 variable (default).
     states
-        A table from :func:`monadic_state_years` built with the same data settings (versions,
-        windows, threat); saves rebuilding it when only sample or timing choices change.
+        A table from :func:`monadic_state_years` built with the same data choices; saves
+        assembling it again when only sample or timing choices change.
     polity_filter
         Year(s) of the regime filter, one of :data:`POLITY_FILTERS`; default
-        ``params.polity_filter_year``.
+        ``choices.sample.polity_filter_year``.
 
     Returns
     -------
     DataFrame
         One row per (``ccode``, ``year``); columns of :func:`monadic_terms`.
     """
+    choices = choices or Choices()
     if states is None:
-        states = monadic_state_years(params)
-    elif states.attrs.get("data_key", _data_key(params)) != _data_key(params):
-        raise ValueError("states were built with other data settings than params; rebuild them "
-                         "with monadic_state_years(params)")
-    frame = add_new_pacts(states, monadic_events(params, dv_rule))
-    out = restrict_monadic(monadic_terms(frame, params, polity2_year), params, attrition, complete,
-                           polity_filter)
+        states = monadic_state_years(choices.data)
+    elif states.attrs.get("data_key", choices.data.key()) != choices.data.key():
+        raise ValueError("states were built with other data choices; rebuild them with "
+                         "monadic_state_years(choices.data)")
+    frame = add_new_pacts(states, monadic_events(choices.data, dv_rule))
+    out = restrict_monadic(monadic_terms(frame, choices.terms, polity2_year), choices.sample,
+                           attrition, complete, polity_filter)
     return out.reset_index(drop=True)

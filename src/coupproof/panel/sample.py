@@ -1,20 +1,28 @@
-"""Sample restrictions, each reporting rows in and out, and the model variable sets."""
+"""Sample restrictions, each reporting rows in and out."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from coupproof.panel.params import PanelParams
 from coupproof.panel.transforms import Attrition
+from coupproof.params import SampleChoices
 
 #: Columns that define the paper's Table 3 frame (its n for def, the threats, shared
 #: defense pacts and recent coup).
 BASE_COLUMNS = ["threat_l_A", "threat_l_B", "shared_def_l", "recent_coup_A"]
-#: The controls of Table 1 Models 2 and 4.
-CONTROLS = ["shared_def_l", "reg_diff_l", "recent_coup_A", "new_regime_A", "military_l_A"]
 
 
-def restrict_sample(panel: pd.DataFrame, params: PanelParams,
+def filter_column(sample: SampleChoices) -> str:
+    """The panel column of A's regime filter: polity2 in t or in t−1."""
+    return "polity2_A" if sample.polity_filter_year == "t" else "polity2_l_A"
+
+
+def sample_columns(sample: SampleChoices) -> list[str]:
+    """Panel columns :func:`restrict_sample` reads."""
+    return ["year", "def", filter_column(sample), *BASE_COLUMNS]
+
+
+def restrict_sample(panel: pd.DataFrame, sample: SampleChoices = SampleChoices(),
                     attrition: Attrition | None = None) -> pd.DataFrame:
     """DV years, A's regime filter and the base-frame columns, in that order.
 
@@ -22,13 +30,13 @@ def restrict_sample(panel: pd.DataFrame, params: PanelParams,
     Each step is recorded in ``attrition`` when one is given.
     """
     att = attrition if attrition is not None else Attrition()
-    first, last = params.years
+    first, last = sample.years
     df = att.start(panel[(panel["year"] >= first) & (panel["year"] <= last)],
                    f"all directed dyad-years {first}–{last} (COW system members)")
-    if params.polity_max is not None:
-        col = "polity2_A" if params.polity_filter_year == "t" else "polity2_l_A"
-        df = att.apply(df, df[col] <= params.polity_max,
-                       f"A non-democratic: {col} ≤ {params.polity_max}")
+    if sample.polity_max is not None:
+        col = filter_column(sample)
+        df = att.apply(df, df[col] <= sample.polity_max,
+                       f"A non-democratic: {col} ≤ {sample.polity_max}")
     df = att.apply(df, df[BASE_COLUMNS].notna().all(axis=1),
                    "lagged threats (A, B), shared defense pact (t−1) and recent coup present")
     return df

@@ -25,6 +25,59 @@ def merge_validated(left: pd.DataFrame, right: pd.DataFrame, on, how: str, valid
     return out
 
 
+def _int_keys(frames: list[pd.DataFrame], columns: list[list[str]]) -> list[pd.Index] | None:
+    """One int64 key per row for each frame, combining integer key columns in mixed radix.
+
+    Returns None when a key column is not integer-valued or the combined key would overflow;
+    callers then fall back to a MultiIndex.  Equal keys in different frames get equal codes.
+    """
+    n_cols = len(columns[0])
+    lo = np.zeros(n_cols, dtype=np.int64)
+    hi = np.zeros(n_cols, dtype=np.int64)
+    arrays = []
+    for frame, cols in zip(frames, columns):
+        arrs = []
+        for j, c in enumerate(cols):
+            s = frame[c]
+            if not pd.api.types.is_integer_dtype(s.dtype) or s.isna().any():
+                return None
+            a = s.to_numpy(dtype=np.int64)
+            if len(a):
+                lo[j] = min(lo[j], a.min())
+                hi[j] = max(hi[j], a.max())
+            arrs.append(a)
+        arrays.append(arrs)
+    span = hi - lo + 1
+    if np.prod(span.astype(float)) >= 2.0 ** 62:
+        return None
+    out = []
+    for arrs in arrays:
+        key = np.zeros(len(arrs[0]) if arrs else 0, dtype=np.int64)
+        for j, a in enumerate(arrs):
+            key = key * span[j] + (a - lo[j])
+        out.append(pd.Index(key))
+    return out
+
+
+def lookup_positions(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str],
+               right_on: list[str], name: str = "") -> np.ndarray:
+    """Row position in ``right`` of each row of ``left`` by key (−1 when absent).
+
+    The right-hand key must be unique (else ``pandas.errors.MergeError``).
+    """
+    keys = _int_keys([right, left], [right_on, left_on])
+    if keys is not None:
+        index, probe = keys
+    else:
+        index = pd.MultiIndex.from_frame(right[right_on])
+        probe = pd.MultiIndex.from_arrays([left[c] for c in left_on])
+    if index.has_duplicates:
+        raise pd.errors.MergeError(
+            f"lookup {name}: keys {right_on} are not unique in the right frame; "
+            "not a many-to-one join")
+    return index.get_indexer(probe)
+
+
 def lookup_join(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str],
                 right_on: list[str], columns: list[str], name: str = "") -> pd.DataFrame:
     """Left join of ``right[columns]`` onto ``left`` by key, many-to-one, by index lookup.
@@ -34,21 +87,44 @@ def lookup_join(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str],
     key must be unique (else ``pandas.errors.MergeError``); rows of ``left`` without a match
     get missing values.  Row count and order of ``left`` are unchanged.
     """
-    if right.duplicated(right_on).any():
-        raise pd.errors.MergeError(
-            f"lookup_join {name}: keys {right_on} are not unique in the right frame; "
-            "not a many-to-one join")
-    index = pd.MultiIndex.from_frame(right[right_on])
-    pos = index.get_indexer(pd.MultiIndex.from_arrays([left[c] for c in left_on]))
-    found = pos >= 0
-    new = {}
-    for c in columns:
-        src = right[c]
-        vals = src.iloc[np.where(found, pos, 0)]
-        new[c] = pd.Series(vals.to_numpy(), index=left.index, dtype=src.dtype).where(found)
+    pos = lookup_positions(left, right, left_on, right_on, name)
     log.info("lookup join %s (many_to_one): %d rows in, %d rows out, %d matched",
-             name, len(left), len(left), int(found.sum()))
-    return pd.concat([left, pd.DataFrame(new, index=left.index)], axis=1)
+             name, len(left), len(left), int((pos >= 0).sum()))
+    return pd.concat([left, take_rows(right[columns], pos, left.index)], axis=1, copy=False)
+
+
+def take_rows(frame: pd.DataFrame, pos: np.ndarray, index: pd.Index | None = None) -> pd.DataFrame:
+    """``frame``'s rows at positions ``pos`` (−1 gives a missing row), as a new frame.
+
+    Integer and boolean columns become float where a row is missing, as in a left merge.
+    Float columns are taken together as one 2-D block (one copy, no consolidation later).
+    """
+    pos = np.asarray(pos)
+    found = pos >= 0
+    every = bool(found.all())
+    safe = np.where(found, pos, 0) if not every else pos
+    n = len(pos)
+    if index is None:
+        index = pd.RangeIndex(n)
+    floats = [c for c in frame.columns if frame[c].dtype == np.float64]
+    if floats and len(frame):
+        block = frame[floats].to_numpy(dtype=np.float64).take(safe, axis=0)
+        if not every:
+            block[~found] = np.nan
+    else:
+        block = np.full((n, len(floats)), np.nan)
+    out = pd.DataFrame(block, columns=floats, index=index, copy=False)
+    for i, c in enumerate(frame.columns):
+        if c in floats:
+            continue
+        src = frame[c]
+        if len(src) == 0:
+            values = pd.Series(np.nan, index=index)
+        else:
+            values = pd.Series(src.to_numpy()[safe], index=index, dtype=src.dtype)
+            values = values if every else values.where(found)
+        out.insert(i, c, values)
+    return out
 
 
 def lag_within(df: pd.DataFrame, unit, columns, years: int = 1, year: str = "year",
@@ -61,19 +137,16 @@ def lag_within(df: pd.DataFrame, unit, columns, years: int = 1, year: str = "yea
     """
     unit = [unit] if isinstance(unit, str) else list(unit)
     keys = [*unit, year]
-    if df.duplicated(keys).any():
-        raise ValueError(f"lag_within: ({', '.join(keys)}) is not unique")
-    index = pd.MultiIndex.from_frame(df[keys])
     target = df[unit].copy()
     target[year] = df[year] - years
-    pos = index.get_indexer(pd.MultiIndex.from_frame(target[keys]))
+    try:
+        pos = lookup_positions(target, df, keys, keys, "lag")
+    except pd.errors.MergeError:
+        raise ValueError(f"lag_within: ({', '.join(keys)}) is not unique") from None
     out = df.copy()
-    found = pos >= 0
+    lagged = take_rows(df[list(columns)], pos, df.index)
     for c in columns:
-        src = df[c]
-        vals = src.iloc[np.where(found, pos, 0)].to_numpy()
-        lagged = pd.Series(vals, index=df.index, dtype=src.dtype)
-        out[f"{c}{suffix}"] = lagged.where(found)
+        out[f"{c}{suffix}"] = lagged[c]
     return out
 
 

@@ -1,68 +1,37 @@
 """From panel columns to the model terms used in tables (the paper-record names).
 
-The panel keeps descriptive column names (``lncb_l_A`` = ln(1 + counterweights) of A in
-t−1); models and tables use short terms (``cb``).  :func:`analysis_frame` adds the terms.
+:func:`analysis_frame` adds one column per term of :data:`coupproof.codebook.CODEBOOK`
+(``cb`` from ``lncb_l_A`` and so on), honouring the timing choices, plus the cluster ids.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from coupproof.panel.params import PanelParams
+from coupproof.codebook import CODEBOOK, column
+from coupproof.params import TermChoices
 
-#: term -> (panel column, label used in tables)
-TERMS = {
-    "cb": ("lncb_l_A", "Counterbalancing, A"),
-    "cb_count": ("cbcount_l_A", "Counterbalancing (count), A"),
-    "new_cw": ("new_cw_A", "New counterweights, A"),
-    "threatA": ("threat_l_A", "External threat, A"),
-    "threatB": ("threat_l_B", "External threat, B"),
-    "shared_def": ("shared_def_l", "Shared defense pacts"),
-    "regime_diff": ("reg_diff_l", "Regime difference"),
-    "recent_coupA": ("recent_coup_A", "Recent coup, A"),
-    "new_regimeA": ("new_regime_A", "New regime, A"),
-    "militaryA": ("military_l_A", "Military regime, A"),
-    "joint_dem": ("joint_dem_l", "Joint democracy"),
-    "d_milexA": ("d_milex_A", "Δ Military expenditure, A"),
-    "d_milperA": ("d_milper_A", "Δ Military personnel, A"),
-    "midA": ("mid_recent_A", "Recent MID, A"),
-    "midB": ("mid_recent_B", "Recent MID, B"),
-    "rivalsA": ("rivals_l_A", "Strategic rivalries, A"),
-    "rivalsB": ("rivals_l_B", "Strategic rivalries, B"),
-}
+#: Columns carried over unchanged from the panel when present.
+CARRIED = ("ccode1", "ccode2", "year", "def", "concessionsA", "concessionsB")
 
 
-def term_column(term: str, params: PanelParams = PanelParams()) -> str:
-    """The panel column behind a term, honouring the timing parameters."""
-    col = TERMS[term][0]
-    if term == "new_cw" and params.new_cw_timing == "t-1":
-        return "new_cw_l_A"
-    if term in ("d_milexA", "d_milperA") and params.delta_timing == "t-1":
-        return col.replace("_A", "_l_A")
-    return col
+def term_columns(terms: TermChoices = TermChoices()) -> dict[str, str]:
+    """term -> panel column for every variable of the codebook."""
+    return {v.term: column(v.term, terms) for v in CODEBOOK}
 
 
-def analysis_frame(frame: pd.DataFrame, params: PanelParams = PanelParams()) -> pd.DataFrame:
-    """``frame`` with one column per model term (and ``def``, ``ccode1``, ``ccode2``, ``year``,
-    the cluster ids ``dyad_directed`` and ``dyad_undirected``)."""
-    out = pd.DataFrame({t: frame[term_column(t, params)].astype("float64") for t in TERMS},
-                       index=frame.index)
-    for c in ("ccode1", "ccode2", "year", "def"):
-        out[c] = frame[c].to_numpy()
-    lo = frame[["ccode1", "ccode2"]].min(axis=1)
-    hi = frame[["ccode1", "ccode2"]].max(axis=1)
-    out["dyad_directed"] = frame["ccode1"] * 1000 + frame["ccode2"]
-    out["dyad_undirected"] = lo * 1000 + hi
-    for extra in ("concessionsA", "concessionsB"):
-        if extra in frame:
-            out[extra] = frame[extra].to_numpy()
+def analysis_frame(frame: pd.DataFrame, terms: TermChoices = TermChoices()) -> pd.DataFrame:
+    """``frame`` with one float column per model term present in it, the columns of
+    :data:`CARRIED`, and the cluster ids ``dyad_directed`` (A·1000 + B) and
+    ``dyad_undirected`` (min·1000 + max)."""
+    cols = {t: c for t, c in term_columns(terms).items() if c in frame}
+    out = pd.DataFrame({t: frame[c].astype("float64") for t, c in cols.items()}, index=frame.index)
+    for c in CARRIED:
+        if c in frame:
+            out[c] = frame[c].to_numpy()
+    a = frame["ccode1"].to_numpy(dtype="int64")
+    b = frame["ccode2"].to_numpy(dtype="int64")
+    out["dyad_directed"] = a * 1000 + b
+    out["dyad_undirected"] = np.minimum(a, b) * 1000 + np.maximum(a, b)
     return out
-
-
-def label(term: str) -> str:
-    """Table label of a term; products become "X × Y"."""
-    if term == "const":
-        return "Constant"
-    if ":" in term:
-        return " × ".join(label(t) for t in term.split(":"))
-    return TERMS[term][1] if term in TERMS else term

@@ -30,13 +30,15 @@ def read_cow_states() -> pd.DataFrame:
     return df.drop(columns="version").reset_index(drop=True)
 
 
-def cow_system_years(first: int = 1816, last: int = 2016) -> pd.DataFrame:
+def cow_system_years(first: int = 1816, last: int = 2016,
+                     states: pd.DataFrame | None = None) -> pd.DataFrame:
     """State-years of COW system membership: one row per (ccode, year), vectorised.
 
     A state is a member in year t if any of its spells covers any part of t (the
     convention of peacesciencer's ``create_stateyears``).  Columns ``ccode``, ``year`` (int64).
+    ``states`` is :func:`read_cow_states` output (read here when not given).
     """
-    st = read_cow_states()
+    st = read_cow_states() if states is None else states
     row, year = spell_years(st["styear"], st["endyear"])
     ccode = st["ccode"].to_numpy(dtype=np.int64)[row]
     out = pd.DataFrame({"ccode": ccode, "year": year}).drop_duplicates()

@@ -7,7 +7,8 @@ import pandas as pd
 from coupproof.sources._common import read_rda, typed
 from coupproof.sources.registry import fetch
 
-MID_VERSIONS = ("cow4.3", "gml2.2.1")
+#: version -> registry id of its raw file
+MID_FILES = {"cow4.3": "mid_participants", "gml2.2.1": "gml_participants"}
 
 
 def read_mid_participants(version: str = "cow4.3") -> pd.DataFrame:
@@ -17,13 +18,13 @@ def read_mid_participants(version: str = "cow4.3") -> pd.DataFrame:
     ``sidea`` (1 = side A), ``hiact``, ``orig`` (1 = originator).  Missing day/month codes (−9)
     are irrelevant for the yearly measures built from this table and are dropped.
     """
+    if version not in MID_FILES:
+        raise ValueError(f"unknown MID version {version!r}; allowed: {', '.join(MID_FILES)}")
     if version == "cow4.3":
-        raw = pd.read_csv(fetch("mid_participants"))
+        raw = pd.read_csv(fetch(MID_FILES[version]))
         raw = raw.rename(columns={"dispnum3": "dispnum"})
-    elif version == "gml2.2.1":
-        raw = read_rda("gml_participants")
     else:
-        raise ValueError(f"unknown MID version {version!r}; allowed: {', '.join(MID_VERSIONS)}")
+        raw = read_rda(MID_FILES[version])
     cols = ["dispnum", "ccode", "styear", "endyear", "sidea", "hiact", "orig"]
     df = raw[cols].mask(raw[cols] == -9)
     return typed(df, ints=cols).reset_index(drop=True)
