@@ -123,3 +123,14 @@ def test_coefficients_match_wooldridge_example_17_5_as_printed(fit):
     for term, value in printed.items():
         decimals = 5 if term == "expersq" else 3
         assert round(float(fit.outcome.params[term]), decimals) == pytest.approx(value, abs=1e-12), term
+
+
+def test_both_steps_are_statsmodels_results_with_the_corrected_covariance(fit):
+    assert isinstance(fit.selection.model, sm.Probit)
+    assert isinstance(fit.outcome.model, sm.OLS)
+    np.testing.assert_allclose(fit.outcome.results.bse, fit.outcome.bse.to_numpy(), rtol=1e-12)
+    assert fit.outcome.results.cov_type == "heckit"
+    assert np.isnan(fit.outcome.llf)  # a two-step estimator has no likelihood
+    t = fit.outcome.t_test("imr = 0")
+    assert float(t.sd[0, 0]) == pytest.approx(0.13362464, abs=TOL)
+    assert "heckit" in str(fit.outcome.summary())

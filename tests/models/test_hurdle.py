@@ -1,13 +1,15 @@
 """Hurdle model (pscl::hurdle defaults) on simulated data with known parameters."""
 
+import warnings
+
 import numpy as np
 import pytest
 from scipy import optimize
 from scipy.special import expit, gammaln
 from statsmodels.discrete.truncated_model import TruncatedLFPoisson
 
+from coupproof.models.diagnostics import ConvergenceError, SeparationError
 from coupproof.models.hurdle import fit_hurdle, fit_truncated_poisson, truncated_poisson_loglik
-from coupproof.models.newton import ConvergenceError
 
 GAMMA = np.array([-0.3, 0.8, -0.5])  # zero hurdle (logit of P(y > 0))
 BETA = np.array([0.4, 0.35, -0.25])  # truncated Poisson (log mean)
@@ -49,13 +51,27 @@ def test_count_part_recovers_the_true_parameters(fitted):
     assert np.all(np.abs(est_z - GAMMA) < 4 * se_z)
 
 
-def test_count_part_equals_statsmodels_truncated_poisson(sim, fitted):
+def test_count_part_is_statsmodels_truncated_poisson(sim, fitted):
     y, X = sim
     pos = y > 0
     ref = TruncatedLFPoisson(y[pos], X[pos], truncation=0).fit(method="newton", maxiter=200, disp=0)
+    assert isinstance(fitted.count.model, TruncatedLFPoisson)
     np.testing.assert_allclose(fitted.count.params.to_numpy(), ref.params, atol=1e-7)
     np.testing.assert_allclose(fitted.count.bse.to_numpy(), ref.bse, rtol=1e-5)
     assert fitted.count.llf == pytest.approx(ref.llf, abs=1e-7)
+
+
+def test_count_part_score_is_zero_and_its_covariance_is_the_analytic_inverse_information(sim, fitted):
+    """Checked by hand: score X'(y - mu/(1 - e^-mu)) and information X' diag(r (1 + mu - r)) X, r = E(y | y > 0)."""
+    y, X = sim
+    pos = y > 0
+    Xp, yp = X[pos], y[pos]
+    mu = np.exp(Xp @ fitted.count.params.to_numpy())
+    ratio = mu / -np.expm1(-mu)
+    assert np.max(np.abs(Xp.T @ (yp - ratio))) < 1e-6
+    info = (Xp * (ratio * (1 + mu - ratio))[:, None]).T @ Xp
+    # statsmodels' Hessian for this model is numerical; it agrees with the analytic one
+    np.testing.assert_allclose(fitted.count.bse.to_numpy(), np.sqrt(np.diag(np.linalg.inv(info))), rtol=1e-5)
 
 
 def _hurdle_negloglik(theta, y, X):
@@ -109,27 +125,20 @@ def test_tidy_stacks_both_parts(fitted):
     assert set(t["llf"]) == {fitted.llf}
 
 
-def test_unidentified_count_coefficient_triggers_a_warning(sim):
-    """A dummy that is 1 on one positive row with y = 1 drives its coefficient to -infinity."""
-    from coupproof.models.newton import IllConditionedWarning
-
+def test_a_dummy_that_is_one_only_where_y_is_one_is_named_before_fitting(sim):
+    """Such a dummy drives its coefficient to minus infinity (pscl prints about -20 with a huge SE)."""
     y, X = sim
     pos = np.flatnonzero(y > 0)
     yp, Xp = y[pos].copy(), X[pos]
     lonely = np.zeros(len(yp))
     lonely[0], yp[0] = 1.0, 1.0
-    # Depending on where Newton stops, the fit either ends with a tiny step and a warning
-    # (R would print a coefficient near -30 with a huge SE) or loses positive definiteness
-    # on the way and raises; either way the culprit is named.
-    import warnings
+    with pytest.raises(SeparationError, match="lonely"):
+        fit_truncated_poisson(yp, np.column_stack([Xp, lonely]), [*NAMES, "lonely"])
+    assert issubclass(SeparationError, ConvergenceError)
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            res = fit_truncated_poisson(yp, np.column_stack([Xp, lonely]), [*NAMES, "lonely"])
-        except ConvergenceError as err:
-            assert "lonely" in str(err) and "separation" in str(err)
-        else:
-            assert res.params["lonely"] < -15 and res.bse["lonely"] > 1e3
-            assert any(issubclass(w.category, IllConditionedWarning) and "lonely" in str(w.message)
-                       for w in caught)
+
+def test_name_keyword_and_its_deprecated_alias(sim):
+    y, X = sim
+    assert fit_hurdle(y, X, NAMES, name="2").tidy()["model"].unique().tolist() == ["2"]
+    with pytest.warns(PendingDeprecationWarning):
+        assert fit_hurdle(y, X, NAMES, model="12").name == "12"

@@ -1,4 +1,9 @@
-"""ML logit: agreement with statsmodels, R's vcovCL cluster covariance, separation, year effects."""
+"""ML logit: agreement with statsmodels, R's vcovCL cluster covariance, the fast path's
+statsmodels results, separation and collinearity errors, year effects."""
+
+import warnings
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -6,15 +11,21 @@ import pytest
 import statsmodels.api as sm
 
 from coupproof.models.design import build_design
+from coupproof.models.diagnostics import CollinearityError, ConvergenceError, SeparationError
 from coupproof.models.logit import (
+    LeanLogit,
     absorb_years,
+    case_control_start,
+    cluster_codes,
     cluster_cov,
     dyad_ids,
     fit_logit,
+    fit_logit_arrays,
     logit,
     statsmodels_cluster_factor,
+    with_r_cluster_cov,
 )
-from coupproof.models.newton import ConvergenceError, SeparationError
+from coupproof.models.results import ModelResult
 
 
 @pytest.fixture(scope="module")
@@ -121,10 +132,12 @@ def test_complete_separation_by_a_continuous_regressor_does_not_converge():
         fit_logit(y, np.column_stack([np.ones(50), x]))
 
 
-def test_collinear_design_is_reported(sim):
+def test_collinear_design_is_reported_with_the_column_and_its_combination(sim):
     y, X, _ = sim
-    with pytest.raises(ConvergenceError, match="collinear"):
-        fit_logit(y, np.column_stack([X, 2 * X[:, 1]]))
+    names = ["const", "x1", "x2", "x1:x3", "twice_x1"]
+    with pytest.raises(CollinearityError, match=r"'twice_x1' is a linear combination of \['x1'\]"):
+        fit_logit(y, np.column_stack([X, 2 * X[:, 1]]), names)
+    assert issubclass(CollinearityError, ConvergenceError)  # one except clause catches every failure
 
 
 def _panel(seed=7, years=range(2000, 2010), dead=(2001, 2004)):
@@ -195,19 +208,18 @@ def test_dyad_ids_directed_and_undirected():
 
 
 def test_large_rare_event_fit_uses_a_subsample_start_and_still_matches_statsmodels():
-    from coupproof.models.newton import LOGIT, case_control_start, newton_ml
-
     rng = np.random.default_rng(99)
     n = 80_000
     X = np.column_stack([rng.normal(size=n), rng.binomial(1, 0.2, n), np.ones(n)])
     y = (rng.random(n) < 1 / (1 + np.exp(-(X @ np.array([0.7, 1.5, -7.0]))))).astype(float)
-    start = case_control_start(y, X, ["x", "d", "const"], const=2)
+    start = case_control_start(y, X)
     assert start is not None
     ours = fit_logit(y, X, ["x", "d", "const"])
+    assert ours.info["start"] == "case-control"
     np.testing.assert_allclose(start, ours.params.to_numpy(), atol=0.5)  # close, not equal
     ref = sm.Logit(y, X).fit(method="newton", tol=1e-12, disp=0)
     np.testing.assert_allclose(ours.params.to_numpy(), ref.params, atol=1e-8)
-    default = newton_ml(y, X, LOGIT, start=np.array([0.0, 0.0, np.log(y.mean() / (1 - y.mean()))]))
+    default = fit_logit_arrays(y, X, start=np.array([0.0, 0.0, np.log(y.mean() / (1 - y.mean()))]))
     assert default.iterations > ours.info["iterations"]
 
 
@@ -220,3 +232,124 @@ def test_convergence_is_scale_free(sim):
     scaled = fit_logit(y, big)
     assert scaled.params.iloc[1] * 1e7 == pytest.approx(base.params.iloc[1], rel=1e-10)
     assert scaled.bse.iloc[1] * 1e7 == pytest.approx(base.bse.iloc[1], rel=1e-8)
+
+
+# --- the fast path and the statsmodels results it hands over ------------------------------
+def test_statsmodels_cluster_without_correction_times_g_over_g_minus_1_is_rs_vcovcl(sim):
+    """The one relation the book relies on: R's vcovCL = statsmodels' use_correction=False matrix x G/(G-1)."""
+    y, X, g = sim
+    G = len(np.unique(g))
+    sm_plain = sm.Logit(y, X).fit(method="newton", tol=1e-12, disp=0, cov_type="cluster",
+                                  cov_kwds={"groups": g, "use_correction": False})
+    np.testing.assert_allclose(sm_plain.cov_params() * G / (G - 1), _hand_cluster_cov(y, X, g), rtol=1e-8)
+    ours = fit_logit(y, X, cov="cluster", groups=g)
+    np.testing.assert_allclose(ours.cov_params().to_numpy(), sm_plain.cov_params() * G / (G - 1), rtol=1e-8)
+
+
+def test_with_r_cluster_cov_on_a_statsmodels_fit(sim):
+    y, X, g = sim
+    fit = sm.Logit(y, X).fit(method="newton", tol=1e-12, disp=0)
+    cl = with_r_cluster_cov(fit, groups=g)
+    assert type(cl) is type(fit) and cl.cov_type == "cluster"
+    np.testing.assert_allclose(cl.cov_params(), _hand_cluster_cov(y, X, g), rtol=1e-9)
+    np.testing.assert_allclose(cl.bse, np.sqrt(np.diag(_hand_cluster_cov(y, X, g))), rtol=1e-9)
+    np.testing.assert_allclose(fit.bse, np.sqrt(np.diag(fit.normalized_cov_params)))  # the original is untouched
+    assert cl.t_test(np.eye(4)[1]).sd[0, 0] == pytest.approx(cl.bse[1], rel=1e-12)
+    assert "cluster" in str(cl.summary())
+
+
+def test_with_r_cluster_cov_on_a_probit_uses_its_scores(sim):
+    y, X, g = sim
+    fit = sm.Probit(y, X).fit(method="newton", tol=1e-12, disp=0)
+    G = len(np.unique(g))
+    ref = sm.Probit(y, X).fit(method="newton", tol=1e-12, disp=0, cov_type="cluster",
+                              cov_kwds={"groups": g, "use_correction": False})
+    np.testing.assert_allclose(with_r_cluster_cov(fit, g).cov_params(), ref.cov_params() * G / (G - 1), rtol=1e-8)
+
+
+def test_fast_path_result_is_the_statsmodels_result_of_the_teaching_path(sim):
+    """fit_logit (lean Newton + to_results) and sm.Logit(...).fit() + with_r_cluster_cov agree and behave alike."""
+    y, X, g = sim
+    names = ["const", "x1", "x2", "x1:x3"]
+    fast = fit_logit(y, X, names, cov="cluster", groups=g, name="M")
+    exog = pd.DataFrame(X, columns=names)
+    teach = with_r_cluster_cov(sm.Logit(pd.Series(y, name="y"), exog).fit(method="newton", disp=0), groups=g)
+    assert isinstance(fast, ModelResult) and fast.name == "M"
+    assert isinstance(fast.model, sm.Logit) and type(fast.results) is type(teach)
+    np.testing.assert_allclose(fast.params, teach.params, atol=1e-9)
+    np.testing.assert_allclose(fast.cov_params(), teach.cov_params(), rtol=1e-7)
+    np.testing.assert_allclose(fast.results.bse, teach.bse, rtol=1e-7)
+    assert fast.llf == pytest.approx(teach.llf, abs=1e-9) and fast.results.llf == pytest.approx(teach.llf, abs=1e-9)
+    assert fast.llnull == pytest.approx(teach.llnull, abs=1e-6)  # statsmodels attributes pass through
+    tt_fast, tt_teach = fast.t_test("x1 = 0"), teach.t_test("x1 = 0")
+    assert float(tt_fast.effect[0]) == pytest.approx(float(tt_teach.effect[0]), abs=1e-9)
+    assert float(tt_fast.sd[0, 0]) == pytest.approx(float(tt_teach.sd[0, 0]), rel=1e-7)
+    x0 = exog.iloc[:3]
+    np.testing.assert_allclose(fast.get_prediction(x0).summary_frame(), teach.get_prediction(x0).summary_frame(),
+                               rtol=1e-6)
+    text = str(fast.summary())
+    assert "cluster" in text and "x1:x3" in text
+    np.testing.assert_allclose(fast.info["cov_model"].to_numpy(), teach.normalized_cov_params, rtol=1e-7)
+
+
+def test_lean_logit_contract(sim):
+    y, X, g = sim
+    codes, G = cluster_codes(g)
+    fit = fit_logit_arrays(y, X, cluster_codes=codes, n_clusters=G)
+    assert isinstance(fit, LeanLogit) and fit.converged and fit.nobs == len(y) and fit.n_clusters == G
+    ref = sm.Logit(y, X).fit(method="newton", tol=1e-12, disp=0)
+    np.testing.assert_allclose(fit.params, ref.params, atol=1e-9)
+    np.testing.assert_allclose(fit.cov_model, ref.cov_params(), rtol=1e-8)
+    np.testing.assert_allclose(fit.cov_cluster, _hand_cluster_cov(y, X, g), rtol=1e-8)
+    assert fit.llf == pytest.approx(ref.llf, abs=1e-9)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fit.llf = 0.0
+    # a warm start at the estimates needs no Newton step; a rough one needs a few
+    again = fit_logit_arrays(y, X, start=fit.params, cluster_codes=codes, n_clusters=G)
+    assert again.iterations == 0 and again.start == "given"
+    np.testing.assert_allclose(again.cov_cluster, fit.cov_cluster, rtol=1e-12)
+    rough = fit_logit_arrays(y, X, start=fit.params * 1.3)
+    assert 0 < rough.iterations <= 6 and rough.cov_cluster is None
+    np.testing.assert_allclose(rough.params, fit.params, atol=1e-9)
+    # Fortran-ordered input gives the same answer
+    np.testing.assert_allclose(fit_logit_arrays(y, np.asfortranarray(X)).params, fit.params, atol=1e-12)
+    res = fit.to_results(["const", "x1", "x2", "x1:x3"], y, X, name="m")
+    assert res.cov_type == "cluster" and res.stats["clusters"] == G and res.results.cov_type == "cluster"
+    with pytest.raises(ValueError, match="fitted arrays"):
+        fit.to_results(["a", "b", "c", "d"], y[:-1], X[:-1])
+    with pytest.raises(ValueError, match="cluster_codes"):
+        fit_logit_arrays(y, X, cluster_codes=codes[:-1], n_clusters=G)
+    with pytest.raises(ValueError, match="start"):
+        fit_logit_arrays(y, X, start=np.zeros(3))
+
+
+def test_lean_logit_names_a_separating_dummy_even_without_the_pre_check(sim):
+    y, X, _ = sim
+    d = np.zeros(len(y))
+    d[np.flatnonzero(y == 0)[:30]] = 1.0
+    Xd = np.column_stack([X, d])
+    names = ["const", "x1", "x2", "x1:x3", "dead"]
+    with pytest.raises(SeparationError, match="dead"):
+        fit_logit_arrays(y, Xd, names=names)                       # before fitting
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(SeparationError, match="dead"):
+            fit_logit_arrays(y, Xd, names=names, check=False)      # after the fit runs off
+
+
+def test_complete_separation_is_diagnosed_by_the_linear_program():
+    x = np.linspace(-1, 1, 50)
+    y = (x > 0).astype(float)
+    with pytest.raises(SeparationError, match=r"x \(\+Inf\)"):
+        fit_logit_arrays(y, np.column_stack([np.ones(50), x]), names=["const", "x"])
+
+
+def test_model_keyword_is_a_deprecated_alias_of_name(sim):
+    y, X, _ = sim
+    df = pd.DataFrame(X[:, 1:3], columns=["a", "b"]).assign(y=y)
+    design = build_design(df, "y", ["a", "b", "const"])
+    with pytest.warns(PendingDeprecationWarning, match="name="):
+        old = logit(design, model="T1")
+    assert old.name == "T1" and logit(design, name="T1").name == "T1"
+    with pytest.raises(TypeError):
+        logit(design, name="a", model="b")

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import statsmodels.api as sm
 
-from coupproof.models.relogit import fit_relogit
+from coupproof.models.logit import fit_logit
+from coupproof.models.relogit import fit_relogit, king_zeng
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +60,20 @@ def test_summary_relogit_scaling_is_optional(tiny):
     scaled = fit_relogit(y, X, scale_se=True)
     np.testing.assert_allclose(scaled.bse.to_numpy(), plain.bse.to_numpy() * n / (n + k), rtol=1e-12)
     np.testing.assert_allclose(scaled.params.to_numpy(), plain.params.to_numpy())
+
+
+def test_king_zeng_from_a_statsmodels_logit_result(tiny):
+    """The correction takes the statsmodels fit a reader already has."""
+    y, X = tiny
+    ml, beta_tilde, _ = _king_zeng_by_hand(y, X)
+    kz = king_zeng(ml)
+    np.testing.assert_allclose(kz.params.to_numpy(), beta_tilde, atol=1e-10)
+    np.testing.assert_allclose(kz.bse.to_numpy(), ml.bse, rtol=1e-10)
+    assert kz.llf == pytest.approx(ml.llf) and kz.results.llf == pytest.approx(ml.llf)  # as Zelig/texreg print
+    # predictions use the corrected coefficients
+    x0 = X[:2]
+    np.testing.assert_allclose(kz.get_prediction(x0).predicted, 1 / (1 + np.exp(-(x0 @ beta_tilde))), rtol=1e-10)
+    # from the book's own clustered fit the bread is still the model-based covariance
+    groups = np.arange(len(y)) % 8
+    clustered = fit_logit(y, X, cov="cluster", groups=groups)
+    np.testing.assert_allclose(king_zeng(clustered).params.to_numpy(), beta_tilde, atol=1e-9)

@@ -204,6 +204,16 @@ class Design:
             dropped_later=self.dropped_later,
         )
 
+    @property
+    def endog(self) -> pd.Series:
+        """The response as a Series named ``dv``, indexed like the input (for ``sm.Logit(endog, exog)``)."""
+        return pd.Series(self.y, index=self.index, name=self.dv)
+
+    @property
+    def exog(self) -> pd.DataFrame:
+        """The regressors as a DataFrame with the term names as columns (for ``sm.Logit(endog, exog)``)."""
+        return pd.DataFrame(self.X, columns=self.terms, index=self.index)
+
     def frame(self) -> pd.DataFrame:
         """The kept rows as a DataFrame (response first), indexed like the input."""
         out = pd.DataFrame(self.X, columns=self.terms, index=self.index)

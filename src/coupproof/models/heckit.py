@@ -16,6 +16,11 @@ Rows are dropped as ``heckit2fit`` drops them: a missing selection outcome or se
 regressor drops the row; a missing outcome or outcome regressor drops it only when the row
 is selected.  stargazer printed the coefficient of ``lambda`` as "Inverse Mills Ratio" with
 its standard error from ``V``, and ``rho``; those are in ``outcome.stats``.
+
+Both steps are statsmodels fits (``sm.Probit(...).fit(method="newton")`` with its analytic,
+observed-information Hessian, as ``sampleSelection::probit``; ``sm.OLS``); the book adds
+only the corrected covariance, which it puts into the OLS results, so that the outcome
+equation's ``summary()``, ``t_test()`` and ``conf_int()`` use it.
 """
 
 from __future__ import annotations
@@ -28,9 +33,9 @@ import pandas as pd
 from scipy import special as _sp
 
 from .design import component_arrays, components, term_matrix
-from .logit import binary_gof
-from .newton import PROBIT, newton_ml
-from .results import DEFAULT_STARS, ModelResult
+from .diagnostics import check_design, checked_fit, constant_columns
+from .logit import binary_gof, case_control_start
+from .results import DEFAULT_STARS, ModelResult, _deprecated_model_label, replace_cov
 
 IMR = "imr"
 
@@ -41,29 +46,69 @@ def inverse_mills(z: np.ndarray) -> np.ndarray:
     return np.exp(-0.5 * z * z - 0.5 * np.log(2.0 * np.pi) - _sp.log_ndtr(z))
 
 
+def probit_start(y: np.ndarray, X: np.ndarray) -> np.ndarray | None:
+    """Starting values for a large rare-events probit.
+
+    statsmodels' Newton steps have no step control; from zeros they reach the optimum of
+    the paper's selection probits in 13 iterations.  Starting from the logit's case-control
+    slopes scaled to the probit's (the 1.6 of Amemiya 1981), with the intercept then set so
+    that the mean fitted probability equals the share of events, needs fewer.  Returns None
+    when there is no intercept or no case-control start.
+    """
+    from scipy import special as sp
+
+    beta = case_control_start(y, X)
+    const = constant_columns(X)
+    if beta is None or const.size == 0:
+        return None
+    beta = beta / 1.6
+    j = int(const[0])
+    eta = X @ beta
+    target = float(y.mean())
+    for _ in range(20):  # Newton steps on the intercept alone: mean Phi(eta + c) = mean(y)
+        p = sp.ndtr(eta)
+        step = (p.mean() - target) / max(float(np.exp(-0.5 * eta * eta).mean() / np.sqrt(2 * np.pi)), 1e-300)
+        eta -= step
+        beta[j] -= step
+        if abs(step) < 1e-10:
+            break
+    return beta
+
+
 def fit_probit(
     y: np.ndarray,
     X: np.ndarray,
     names: Sequence[str] | None = None,
     *,
-    model: str = "",
+    name: str = "",
     tol: float = 1e-10,
     maxiter: int = 100,
+    start: np.ndarray | None = None,
+    model: str | None = None,
 ) -> ModelResult:
-    """ML probit with observed-information covariance (``sampleSelection::probit``; statsmodels ``Probit``)."""
+    """ML probit: statsmodels ``Probit`` by Newton's method, observed-information covariance.
+
+    As ``sampleSelection::probit``.  Separation by a 0/1 regressor and collinearity are
+    errors, raised before fitting and naming the column; the linear predictor at the
+    estimates is kept in ``info["eta"]``.
+    """
+    import statsmodels.api as sm
+
+    name = _deprecated_model_label(name, model, "fit_probit")
     X = np.asarray(X, dtype=float)
-    names = list(names) if names is not None else [f"x{j}" for j in range(X.shape[1])]
-    fit = newton_ml(np.asarray(y, dtype=float), X, PROBIT, names=names, tol=tol, maxiter=maxiter)
+    y = np.asarray(y, dtype=float)
+    names = [str(v) for v in names] if names is not None else [f"x{j}" for j in range(X.shape[1])]
+    check_design(y, X, names, binary=True)
+    if start is None and X.shape[0] >= 50_000:
+        start = probit_start(y, X)
+    sm_model = sm.Probit(pd.Series(y, name="y"), pd.DataFrame(X, columns=names), check_rank=False)
+    res = checked_fit(sm_model, what="probit", names=names, method="newton", tol=tol, maxiter=maxiter,
+                      start_params=start)
     n, k = X.shape
-    return ModelResult.from_arrays(
-        fit.beta,
-        fit.cov,
-        names,
-        nobs=n,
-        llf=fit.llf,
-        model=model,
-        stats=binary_gof(fit.llf, n, k),
-        info={"family": "probit", "iterations": fit.iterations, "eta": fit.eta},
+    return ModelResult.from_statsmodels(
+        res, name=name, cov_type="model", stats=binary_gof(float(res.llf), n, k),
+        info={"family": "probit", "iterations": int(res.mle_retvals["iterations"]),
+              "eta": X @ np.asarray(res.params, dtype=float)},
     )
 
 
@@ -106,7 +151,7 @@ class HeckitResult:
     rho: float
     nobs: int
     nobs_selected: int
-    model: str = ""
+    name: str = ""
     info: dict = field(default_factory=dict)
 
     @property
@@ -122,7 +167,7 @@ class HeckitResult:
         s = self.selection.tidy(stars).assign(part="selection")
         o = self.outcome.tidy(stars).assign(part="outcome")
         out = pd.concat([s, o], ignore_index=True)
-        out["model"] = self.model
+        out["model"] = self.name
         return out
 
     def glance(self) -> dict[str, float]:
@@ -144,8 +189,9 @@ def fit_heckit(
     X: np.ndarray,
     x_names: Sequence[str],
     *,
-    model: str = "",
+    name: str = "",
     tol: float = 1e-10,
+    model: str | None = None,
 ) -> HeckitResult:
     """Two-step Heckman estimator on arrays, as ``sampleSelection::heckit2fit``.
 
@@ -156,7 +202,17 @@ def fit_heckit(
     y, X
         Outcome and outcome regressors for all rows; only the selected rows are used, so
         unselected rows may hold NaN.
+
+    Returns
+    -------
+    HeckitResult
+        ``selection`` around statsmodels ``ProbitResults``; ``outcome`` around the
+        ``sm.OLS`` results of step 3 with the ``heckitVcov`` covariance put in
+        (``cov_type="heckit"``, normal inference) and no log-likelihood (NaN).
     """
+    import statsmodels.api as sm
+
+    name = _deprecated_model_label(name, model, "fit_heckit")
     s = np.asarray(s, dtype=float)
     Z = np.asarray(Z, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -168,7 +224,7 @@ def fit_heckit(
     if not (np.isfinite(y[sel]).all() and np.isfinite(X[sel]).all()):
         raise ValueError("outcome data are missing on selected rows")
 
-    probit = fit_probit(s, Z, z_names, model=model, tol=tol)
+    probit = fit_probit(s, Z, z_names, name=name, tol=tol)
     zg = probit.info["eta"][sel]
     lam = inverse_mills(zg)
     delta = lam * (lam + zg)
@@ -178,24 +234,23 @@ def fit_heckit(
     n1 = int(sel.sum())
     if n1 <= Xs.shape[1]:
         raise ValueError(f"{n1} selected rows for {Xs.shape[1]} outcome parameters")
-    beta, *_ = np.linalg.lstsq(Xs, ys, rcond=None)
-    resid = ys - Xs @ beta
+    names = [*x_names, IMR]
+    ols = sm.OLS(pd.Series(ys, name="y"), pd.DataFrame(Xs, columns=names)).fit()
+    beta = np.asarray(ols.params, dtype=float)
+    resid = np.asarray(ols.resid, dtype=float)
     b_lam = float(beta[-1])
     sigma = float(np.sqrt(resid @ resid / n1 + delta.mean() * b_lam**2))
     rho = b_lam / sigma
     V = heckit_vcov(Xs, Z[sel], probit.cov_params().to_numpy(), rho, delta, sigma)
-
-    names = [*x_names, IMR]
+    corrected = replace_cov(ols, V, "heckit",
+                            description="Two-step Heckman covariance (Greene 2003, p. 785), as sampleSelection::heckitVcov")
     se_lam = float(np.sqrt(V[-1, -1]))
-    outcome = ModelResult.from_arrays(
-        beta,
-        V,
-        names,
-        nobs=n1,
-        llf=float("nan"),
-        model=model,
-        stats={"sigma": sigma, "rho": rho, "IMR": b_lam, "IMR_se": se_lam, "N_total": len(s)},
+    outcome = ModelResult.from_statsmodels(
+        corrected,
+        name=name,
         cov_type="heckit",
+        llf=float("nan"),
+        stats={"sigma": sigma, "rho": rho, "IMR": b_lam, "IMR_se": se_lam, "N_total": len(s)},
         info={"residuals": resid},
     )
     return HeckitResult(
@@ -205,7 +260,7 @@ def fit_heckit(
         rho=rho,
         nobs=len(s),
         nobs_selected=n1,
-        model=model,
+        name=name,
     )
 
 
@@ -218,15 +273,17 @@ def heckit(
     *,
     aliases: Mapping[str, str] | None = None,
     rows: np.ndarray | pd.Series | None = None,
-    model: str = "",
+    name: str = "",
+    model: str | None = None,
 ) -> HeckitResult:
     """:func:`fit_heckit` from a data frame, with ``heckit2fit``'s missing-value rule.
 
     A row is dropped if the selection outcome or any selection regressor is missing, or if
     it is selected and the outcome or an outcome regressor is missing.  ``rows`` is an
     optional boolean sample restriction applied first.  ``info["rows_dropped"]`` counts
-    the rows lost to missing values.
+    the rows lost to missing values.  ``model=`` is the deprecated alias of ``name=``.
     """
+    name = _deprecated_model_label(name, model, "heckit")
     aliases = dict(aliases or {})
     n = len(df)
     pre = np.ones(n, dtype=bool) if rows is None else np.asarray(rows, dtype=bool)
@@ -239,7 +296,7 @@ def heckit(
     bad_out = selected & (np.isnan(y) | np.isnan(X).any(axis=1))
     keep = pre & ~bad_sel & ~bad_out
     res = fit_heckit(
-        s[keep], Z[keep], selection_terms, y[keep], X[keep], outcome_terms, model=model
+        s[keep], Z[keep], selection_terms, y[keep], X[keep], outcome_terms, name=name
     )
     res.info.update(
         mask=keep,

@@ -1,4 +1,4 @@
-"""Hurdle model as ``pscl::hurdle`` with its defaults (Tables 2 and 12).
+"""Hurdle model as ``pscl::hurdle`` with its defaults (Tables 2 and 12), on statsmodels.
 
 ``hurdle(y ~ x)`` in R fits two independent parts with the same regressors:
 
@@ -8,14 +8,20 @@
   ``l_i = y_i eta_i - mu_i - log(1 - exp(-mu_i)) - log(y_i!)``, ``mu_i = exp(eta_i)``.
 
 The likelihood factorises, so pscl maximises the two parts separately
-(``hurdle.control(separate = TRUE)``) and the total log-likelihood is their sum.  pscl uses
-BFGS and a numerical Hessian; here both parts are maximised by Newton's method with the
-analytic Hessian (:mod:`coupproof.models.newton`), which reaches the same maximum; expect
-differences only in the last printed decimals, from where BFGS stops and from the numerical
-Hessian behind pscl's standard errors.  The truncated-Poisson likelihood is written out rather than taken from
-statsmodels' ``TruncatedLFPoisson``; the tests check both against each other and against a
-direct ``scipy.optimize`` maximisation of the full hurdle likelihood.  Standard errors are
-model-based, as in the paper.
+(``hurdle.control(separate = TRUE)``) and the total log-likelihood is their sum.
+statsmodels' ``HurdleCountModel`` has no logit zero part, so the two pieces are fitted as
+statsmodels models (estimation notes, section 3.4)::
+
+    zero  = sm.Logit((y > 0).astype(float), X).fit(method="newton")           # Table 2
+    count = TruncatedLFPoisson(y[y > 0], X[y > 0], truncation=0).fit(method="newton")   # Table 12
+    llf   = zero.llf + count.llf
+
+The zero part runs through :func:`~coupproof.models.logit.fit_logit` (the same
+``LogitResults``, fitted fast on 420,000 rows); the count part is statsmodels'
+``TruncatedLFPoisson`` by Newton's method.  pscl uses BFGS and a numerical Hessian, and so
+does statsmodels' count model for its covariance (its Hessian is numerical), so expect
+differences only in the last printed decimals.  Standard errors are model-based, as in
+the paper.
 
 The paper's labels are reversed (estimation notes, section 3.4): Table 2 shows the zero
 hurdle and Table 12 the truncated count part.
@@ -31,9 +37,9 @@ import pandas as pd
 from scipy.special import gammaln
 
 from .design import Design
+from .diagnostics import check_collinearity, check_count_boundary, check_finite, checked_fit
 from .logit import fit_logit
-from .newton import TRUNCATED_POISSON, newton_ml
-from .results import DEFAULT_STARS, ModelResult
+from .results import DEFAULT_STARS, ModelResult, _deprecated_model_label
 
 
 @dataclass
@@ -56,14 +62,14 @@ class HurdleResult:
     count: ModelResult
     llf: float
     nobs: int
-    model: str = ""
+    name: str = ""
 
     def tidy(self, stars: Sequence[float] = DEFAULT_STARS) -> pd.DataFrame:
         """Both parts stacked, with a ``part`` column (``"zero"`` or ``"count"``)."""
         z = self.zero.tidy(stars).assign(part="zero")
         c = self.count.tidy(stars).assign(part="count")
         out = pd.concat([c, z], ignore_index=True)  # pscl prints the count part first
-        out["model"] = self.model
+        out["model"] = self.name
         out["nobs"] = self.nobs
         out["llf"] = self.llf
         return out
@@ -83,31 +89,37 @@ def fit_truncated_poisson(
     X: np.ndarray,
     names: Sequence[str] | None = None,
     *,
-    model: str = "",
+    name: str = "",
     tol: float = 1e-10,
     maxiter: int = 100,
+    model: str | None = None,
 ) -> ModelResult:
-    """Zero-truncated Poisson regression (log link) by Newton's method; model-based covariance.
+    """Zero-truncated Poisson regression (log link): statsmodels ``TruncatedLFPoisson`` by Newton's method.
 
-    All ``y`` must be positive integers.  Equals the count part of ``pscl::hurdle`` and
-    statsmodels ``TruncatedLFPoisson(y, X, truncation=0)``.
+    All ``y`` must be positive integers.  Equals the count part of ``pscl::hurdle``.
+    Collinear regressors and dummies that are 1 only on rows with ``y = 1`` (whose
+    coefficient runs to minus infinity) are errors that name the column, raised before
+    fitting.
     """
+    from statsmodels.discrete.truncated_model import TruncatedLFPoisson
+
+    name = _deprecated_model_label(name, model, "fit_truncated_poisson")
     y = np.asarray(y, dtype=float)
     X = np.asarray(X, dtype=float)
     if (y < 1).any() or (y != np.round(y)).any():
         raise ValueError("a zero-truncated count model needs positive integer outcomes")
-    names = list(names) if names is not None else [f"x{j}" for j in range(X.shape[1])]
-    fit = newton_ml(y, X, TRUNCATED_POISSON, names=names, tol=tol, maxiter=maxiter)
-    n, k = X.shape
-    return ModelResult.from_arrays(
-        fit.beta,
-        fit.cov,
-        names,
-        nobs=n,
-        llf=fit.llf,
-        model=model,
-        stats={"AIC": -2 * fit.llf + 2 * k},
-        info={"family": "zero-truncated poisson", "iterations": fit.iterations},
+    names = [str(v) for v in names] if names is not None else [f"x{j}" for j in range(X.shape[1])]
+    check_finite(y, X)
+    check_collinearity(X, names)
+    check_count_boundary(y, X, names)
+    sm_model = TruncatedLFPoisson(pd.Series(y, name="y"), pd.DataFrame(X, columns=names), truncation=0)
+    res = checked_fit(sm_model, what="zero-truncated poisson", names=names, binary=False,
+                      method="newton", tol=tol, maxiter=maxiter)
+    k = X.shape[1]
+    return ModelResult.from_statsmodels(
+        res, name=name, cov_type="model",
+        stats={"AIC": -2 * float(res.llf) + 2 * k},
+        info={"family": "zero-truncated poisson", "iterations": int(res.mle_retvals["iterations"])},
     )
 
 
@@ -116,26 +128,27 @@ def fit_hurdle(
     X: np.ndarray,
     names: Sequence[str] | None = None,
     *,
-    model: str = "",
-    tol: float = 1e-10,
-    maxiter: int = 100,
+    name: str = "",
+    model: str | None = None,
 ) -> HurdleResult:
     """``pscl::hurdle(y ~ x)`` with default settings, on arrays.
 
     ``y`` holds non-negative integer counts (missing counts recoded to 0 beforehand, as the
     paper does for dyad-years without a new alliance).
     """
+    name = _deprecated_model_label(name, model, "fit_hurdle")
     y = np.asarray(y, dtype=float)
     X = np.asarray(X, dtype=float)
     if (y < 0).any() or (y != np.round(y)).any():
         raise ValueError("hurdle counts must be non-negative integers")
-    names = list(names) if names is not None else [f"x{j}" for j in range(X.shape[1])]
+    names = [str(v) for v in names] if names is not None else [f"x{j}" for j in range(X.shape[1])]
     pos = y > 0
-    zero = fit_logit(pos.astype(float), X, names, cov="model", model=model, tol=tol, maxiter=maxiter)
-    count = fit_truncated_poisson(y[pos], X[pos], names, model=model, tol=tol, maxiter=maxiter)
-    return HurdleResult(zero=zero, count=count, llf=zero.llf + count.llf, nobs=len(y), model=model)
+    zero = fit_logit(pos.astype(float), X, names, cov="model", name=name, dv="any")
+    count = fit_truncated_poisson(y[pos], X[pos], names, name=name)
+    return HurdleResult(zero=zero, count=count, llf=zero.llf + count.llf, nobs=len(y), name=name)
 
 
-def hurdle(design: Design, *, model: str = "", **kwargs) -> HurdleResult:
-    """:func:`fit_hurdle` on a :class:`~coupproof.models.design.Design`."""
-    return fit_hurdle(design.y, design.X, design.terms, model=model, **kwargs)
+def hurdle(design: Design, *, name: str = "", model: str | None = None) -> HurdleResult:
+    """:func:`fit_hurdle` on a :class:`~coupproof.models.design.Design` (``model=``: deprecated alias of ``name=``)."""
+    name = _deprecated_model_label(name, model, "hurdle")
+    return fit_hurdle(design.y, design.X, design.terms, name=name)

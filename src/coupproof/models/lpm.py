@@ -17,7 +17,7 @@ import pandas as pd
 from linearmodels import PanelOLS
 
 from .design import CONST, build_design
-from .results import ModelResult
+from .results import ModelResult, _deprecated_model_label
 
 
 def fit_lpm(
@@ -31,7 +31,8 @@ def fit_lpm(
     rows: np.ndarray | pd.Series | None = None,
     entity_effects: bool = True,
     time_effects: bool = True,
-    model: str = "",
+    name: str = "",
+    model: str | None = None,
 ) -> ModelResult:
     """Two-way fixed-effects LPM, clustered by entity, as a :class:`ModelResult`.
 
@@ -42,12 +43,15 @@ def fit_lpm(
     dv, terms, aliases, rows
         As :func:`~coupproof.models.design.build_design`.  ``const`` is dropped when both
         effects are absorbed (it is not identified separately from them).
+    name
+        The result's label (``model=`` is its deprecated alias).
 
     Returns
     -------
     ModelResult
         ``cov_type="cluster"``; ``stats`` holds ``r2_within`` and ``clusters``.
     """
+    name = _deprecated_model_label(name, model, "fit_lpm")
     terms = [t for t in terms if not (t == CONST and entity_effects and time_effects)]
     design = build_design(df, dv, terms, aliases=aliases, rows=rows)
     ids = pd.MultiIndex.from_arrays(
@@ -65,7 +69,7 @@ def fit_lpm(
         cov=cov,
         nobs=int(fit.nobs),
         llf=float(fit.loglik),
-        model=model,
+        name=name,
         stats={"r2_within": float(fit.rsquared_within), "clusters": int(fit.entity_info["total"])},
         cov_type="cluster",
         info={"design": design.report(), "linearmodels": fit},

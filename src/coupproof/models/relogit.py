@@ -1,4 +1,4 @@
-"""Rare-events logit: King & Zeng (2001) bias correction, as Zelig's ``relogit``.
+"""Rare-events logit: King & Zeng (2001) bias correction of a statsmodels logit, as Zelig's ``relogit``.
 
 Table 5 was produced by Zelig ``relogit`` with its defaults (``bias.correct = TRUE``,
 ``tau = NULL``) and formatted by texreg (estimation notes, section 3.3).  With ``tau = NULL``
@@ -10,26 +10,31 @@ there is no prior correction and no weighting, so the estimator is
 4. ``bias = (X'WX)^-1 X'W xi`` (a weighted least-squares regression of xi on X);
 5. ``beta_tilde = beta_hat - bias``.
 
+statsmodels has the ML fit but not the correction, so :func:`king_zeng` computes it from a
+fitted statsmodels logit::
+
+    ml = sm.Logit(y, X).fit(method="newton", disp=0)
+    kz = king_zeng(ml)          # a ModelResult: kz.params, kz.bse, kz.get_prediction(...)
+
 Standard errors are the model-based ML ones.  Zelig's ``summary.Relogit`` multiplies them
 by ``n/(n+k)`` (the variance by its square), but texreg read the unscaled ``glm`` matrix,
 so the default here is unscaled (``scale_se=False``); at N = 420,551 the factor is 0.99998.
 
 ``relogit`` overwrites the coefficients of the glm object but not its ``aic``/``deviance``,
 so the printed log-likelihood, AIC, BIC and deviance are those of the ML fit; the result
-carries them the same way.
+carries them the same way (its statsmodels ``llf`` too).
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
 from .design import Design
-from .logit import binary_gof
-from .newton import LOGIT, newton_ml
-from .results import ModelResult
+from .logit import binary_gof, fit_logit, logit_results
+from .results import ModelResult, _deprecated_model_label
 
 
 def king_zeng_bias(X: np.ndarray, pi: np.ndarray, bread: np.ndarray) -> np.ndarray:
@@ -38,25 +43,20 @@ def king_zeng_bias(X: np.ndarray, pi: np.ndarray, bread: np.ndarray) -> np.ndarr
     ``bread`` is ``(X'WX)^-1`` at the ML estimates and ``pi`` the fitted probabilities.
     """
     w = pi * (1.0 - pi)
-    q = np.sum((X @ bread) * X, axis=1)  # diagonal of X (X'WX)^-1 X'
+    q = np.einsum("ij,ij->i", X @ bread, X)  # diagonal of X (X'WX)^-1 X'
     xi = 0.5 * q * (2.0 * pi - 1.0)
     return bread @ (X.T @ (w * xi))
 
 
-def fit_relogit(
-    y: np.ndarray,
-    X: np.ndarray,
-    names: Sequence[str] | None = None,
-    *,
-    scale_se: bool = False,
-    model: str = "",
-    tol: float = 1e-10,
-    maxiter: int = 100,
-) -> ModelResult:
-    """Bias-corrected rare-events logit on arrays, as Zelig ``relogit(..., tau = NULL)``.
+def king_zeng(ml: Any, *, scale_se: bool = False, name: str = "") -> ModelResult:
+    """King-Zeng bias-corrected estimates from a fitted statsmodels logit (or a :class:`ModelResult` around one).
 
     Parameters
     ----------
+    ml
+        The ML fit: ``sm.Logit(...).fit()`` or :func:`~coupproof.models.logit.logit`'s result.
+        Its model-based covariance (``normalized_cov_params``) is the bread, whatever
+        covariance the fit reports.
     scale_se
         If True, multiply the covariance by ``(n/(n+k))^2`` (standard errors by ``n/(n+k)``)
         as ``summary.Relogit`` prints them.  Default False: the unscaled ML covariance that
@@ -65,39 +65,65 @@ def fit_relogit(
     Returns
     -------
     ModelResult
-        ``params`` = bias-corrected coefficients; ``llf`` and ``stats`` (AIC, BIC, deviance)
-        from the ML fit; ``info["ml_params"]`` the uncorrected estimates and
+        ``params`` = bias-corrected coefficients, around a statsmodels ``LogitResults`` at
+        those coefficients (so ``get_prediction`` uses them); ``llf`` and ``stats`` (AIC, BIC,
+        deviance) from the ML fit; ``info["ml_params"]`` the uncorrected estimates and
         ``info["bias"]`` the subtracted bias.
     """
-    X = np.asarray(X, dtype=float)
+    res = ml.results if isinstance(ml, ModelResult) else ml
+    model = res.model
+    names = [str(v) for v in model.exog_names]
+    X = np.asarray(model.exog, dtype=float)
+    y = np.asarray(model.endog, dtype=float)
+    beta_ml = np.asarray(res.params, dtype=float)
+    bread = np.asarray(res.normalized_cov_params, dtype=float)
+    pi = model.cdf(X @ beta_ml)
+    bias = king_zeng_bias(X, pi, bread)
+    beta = beta_ml - bias
     n, k = X.shape
-    names = list(names) if names is not None else [f"x{j}" for j in range(k)]
-    fit = newton_ml(np.asarray(y, dtype=float), X, LOGIT, names=names, tol=tol, maxiter=maxiter)
-    pi = 1.0 / (1.0 + np.exp(-fit.eta))
-    bias = king_zeng_bias(X, pi, fit.cov)
-    beta = fit.beta - bias
     factor = (n / (n + k)) ** 2 if scale_se else 1.0
+    llf = float(res.llf)
+    corrected = logit_results(y, X, names, beta, bread * factor, llf=llf,
+                              iterations=int(res.mle_retvals.get("iterations", 0)),
+                              dv=str(getattr(model, "endog_names", "y")))
     info = {
-        "ml_params": pd.Series(fit.beta, index=names),
+        "ml_params": pd.Series(beta_ml, index=names),
         "bias": pd.Series(bias, index=names),
         "se_scaled": scale_se,
-        "iterations": fit.iterations,
+        "ml": ml,
     }
-    return ModelResult.from_arrays(
-        beta,
-        fit.cov * factor,
-        names,
-        nobs=n,
-        llf=fit.llf,
-        model=model,
-        stats=binary_gof(fit.llf, n, k),
-        cov_type="model",
-        info=info,
-    )
+    return ModelResult.from_statsmodels(corrected, name=name, cov_type="model", llf=llf,
+                                        stats=binary_gof(llf, n, k), info=info)
 
 
-def relogit(design: Design, *, scale_se: bool = False, model: str = "", **kwargs) -> ModelResult:
-    """:func:`fit_relogit` on a :class:`~coupproof.models.design.Design`."""
-    res = fit_relogit(design.y, design.X, design.terms, scale_se=scale_se, model=model, **kwargs)
+def fit_relogit(
+    y: np.ndarray,
+    X: np.ndarray,
+    names: Sequence[str] | None = None,
+    *,
+    scale_se: bool = False,
+    name: str = "",
+    tol: float = 1e-8,
+    maxiter: int = 50,
+    model: str | None = None,
+) -> ModelResult:
+    """Bias-corrected rare-events logit on arrays, as Zelig ``relogit(..., tau = NULL)``.
+
+    The ML logit of :func:`~coupproof.models.logit.fit_logit`, then :func:`king_zeng`.
+    """
+    name = _deprecated_model_label(name, model, "fit_relogit")
+    ml = fit_logit(y, X, names, cov="model", tol=tol, maxiter=maxiter)
+    out = king_zeng(ml, scale_se=scale_se, name=name)
+    out.info["iterations"] = ml.info["iterations"]
+    return out
+
+
+def relogit(design: Design, *, scale_se: bool = False, name: str = "", model: str | None = None,
+            **kwargs: Any) -> ModelResult:
+    """:func:`fit_relogit` on a :class:`~coupproof.models.design.Design` (``model=``: deprecated alias of ``name=``)."""
+    name = _deprecated_model_label(name, model, "relogit")
+    ml = fit_logit(design.y, design.X, design.terms, cov="model", dv=design.dv, **kwargs)
+    res = king_zeng(ml, scale_se=scale_se, name=name)
+    res.info["iterations"] = ml.info["iterations"]
     res.info["design"] = design.report()
     return res

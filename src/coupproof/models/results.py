@@ -1,18 +1,32 @@
-"""One result object for every estimator in the book.
+"""One result object for every estimator in the book, on top of statsmodels' results.
 
-The shape follows statsmodels' results classes: ``params``, ``bse``, ``cov_params()``,
-``zvalues``, ``pvalues``, ``nobs``, ``llf``.  Tables, comparisons with the paper and
-figures read from this object and never from printed output.
+A :class:`ModelResult` wraps a statsmodels results instance (``LogitResults``,
+``ProbitResults``, ``TruncatedLFPoissonResults``, ``RegressionResults``) and adds the few
+things the book's tables need: a model ``name`` (the table column), extra table rows
+(``stats``: AIC, BIC, deviance, number of clusters, rho, ...), fitting details (``info``) and
+tidy output.  Everything else is the statsmodels API, reached through the wrapped object::
+
+    res = logit(design, cov="cluster", groups=dyads, name="4")
+    res.params, res.bse, res.cov_params(), res.llf, res.nobs      # as statsmodels
+    res.summary(); res.t_test("cb + 0.5 * cb:threatB = 0"); res.get_prediction(x0)
+    res.model                                                     # the sm.Logit model
+    res.results                                                   # the statsmodels results itself
+
+Estimators without a statsmodels counterpart (the LPM from linearmodels, results built
+from arrays in tests) construct a ModelResult from ``params`` and ``cov`` alone; then
+``model`` and ``results`` are None and only the book's accessors exist.
 
 Inference is a two-sided normal (z) test throughout.  That is what R's ``coeftest`` on a
 ``glm``, ``summary.glm`` for binomial/Poisson families, texreg and stargazer used for the
 published stars (estimation notes, section 3.1): every published star agrees with a
-normal p-value at its table's thresholds.
+normal p-value at its table's thresholds.  statsmodels' discrete models use the normal too;
+for least-squares results the book sets ``use_t=False`` so that both agree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+import warnings
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -23,6 +37,11 @@ DEFAULT_STARS: tuple[float, ...] = (0.1, 0.05, 0.01)
 """Star thresholds of every table except Table 5: one star below .1, two below .05, three below .01."""
 
 TIDY_COLUMNS = ["model", "term", "coef", "se", "z", "p", "stars", "nobs", "llf"]
+
+#: statsmodels' name of a covariance type -> the book's (``ModelResult.cov_type``).
+_COV_TYPE_NAMES = {"nonrobust": "model"}
+#: Attributes of a statsmodels results object that depend on the covariance.
+_COV_CACHED = ("bse", "tvalues", "pvalues", "zvalues")
 
 
 def two_sided_normal_p(z: np.ndarray | float) -> np.ndarray:
@@ -43,69 +62,199 @@ def stars_from_p(p: np.ndarray | float, thresholds: Sequence[float] = DEFAULT_ST
     return n.astype(int)
 
 
-@dataclass
+def _deprecated_model_label(name: str, model: Any, where: str) -> str:
+    """Map the old ``model=`` label keyword to ``name=`` (with a pending-deprecation warning)."""
+    if model is None:
+        return name
+    if not isinstance(model, str):
+        raise TypeError(f"{where}: model= is the deprecated name label and must be a string; use name=")
+    if name and name != model:
+        raise TypeError(f"{where}: give the label once, as name= (model= is its deprecated alias)")
+    warnings.warn(f"{where}: the label keyword model= is now name=", PendingDeprecationWarning, stacklevel=3)
+    return model
+
+
+# --- statsmodels results with another covariance ------------------------------------------
+def _unwrap(res: Any) -> tuple[Any, type | None]:
+    """The raw statsmodels results instance and its wrapper class (None if not wrapped)."""
+    raw = getattr(res, "_results", None)
+    if raw is not None and hasattr(raw, "model"):
+        return raw, type(res)
+    return res, None
+
+
+def replace_cov(res: Any, cov: np.ndarray | pd.DataFrame, cov_type: str, *, description: str | None = None,
+                **cov_kwds: Any) -> Any:
+    """A copy of a statsmodels results object whose covariance is ``cov``.
+
+    The point estimates, the model and every cached quantity that does not depend on the
+    covariance are shared; ``bse``, ``tvalues``, ``pvalues``, ``conf_int()``, ``t_test()``,
+    ``wald_test()``, ``get_prediction()`` and ``summary()`` of the copy use ``cov``, exactly
+    as if statsmodels had computed it with ``fit(cov_type=...)``.  Inference stays normal
+    (``use_t=False``).  ``cov_kwds`` (e.g. ``groups``) are stored in ``cov_kwds`` for the record.
+    """
+    raw, wrapper = _unwrap(res)
+    new = copy.copy(raw)
+    new._cache = {k: v for k, v in getattr(raw, "_cache", {}).items() if k not in _COV_CACHED}
+    V = np.asarray(cov, dtype=float)
+    k = len(np.asarray(raw.params))
+    if V.shape != (k, k):
+        raise ValueError(f"covariance is {V.shape}, expected {(k, k)}")
+    new.cov_params_default = (V + V.T) / 2.0
+    new.cov_type = cov_type
+    new.use_t = False
+    new.cov_kwds = {"use_t": False, "description": description or f"covariance: {cov_type}", **cov_kwds}
+    if "n_groups" in cov_kwds:
+        new.n_groups = cov_kwds["n_groups"]
+    return wrapper(new) if wrapper is not None else new
+
+
+def is_statsmodels_results(res: Any) -> bool:
+    """True for a statsmodels results instance (wrapped or not)."""
+    from statsmodels.base.model import LikelihoodModelResults
+
+    return isinstance(_unwrap(res)[0], LikelihoodModelResults)
+
+
+def _as_series(values: Any, names: Sequence[str]) -> pd.Series:
+    if isinstance(values, pd.Series):
+        return values.astype(float)
+    return pd.Series(np.asarray(values, dtype=float), index=list(names))
+
+
 class ModelResult:
-    """Estimates of one model, shaped like a statsmodels results object.
+    """Estimates of one model: a statsmodels results object plus the book's bookkeeping.
 
     Parameters
     ----------
     params
         Point estimates, a Series indexed by term name (``"cb"``, ``"cb:threatB"``, ``"const"``).
     cov
-        Covariance matrix of ``params`` as a DataFrame with the same index and columns.
+        Covariance matrix of ``params`` (DataFrame or array in the order of ``params``).
     nobs
         Number of observations the model was fitted on.
     llf
-        Log-likelihood at the estimates (NaN for estimators without one, e.g. two-step OLS).
-    model
-        A short name that tables and comparisons use as the model key (``"T1-M2"``, ``"2"``).
+        Log-likelihood (NaN for estimators without one, e.g. two-step OLS).  For the
+        rare-events logit it is the ML fit's, as R printed it.
+    name
+        The model's label in tables and comparisons (``"T1-M2"``, ``"2"``).
     stats
         Extra table rows: AIC, BIC, deviance, rho, IMR, number of clusters, ...
     cov_type
         ``"model"``, ``"cluster"``, ``"heckit"``... as a reminder of what ``bse`` means.
     info
-        Fitting details that are not table rows (iterations, dropped rows, the ML fit behind
-        a bias-corrected estimate, ...).
+        Fitting details that are not table rows (iterations, the model-based covariance
+        ``"cov_model"``, the design's row report ``"design"``, ...).
+    results
+        The statsmodels results object (with the same ``params`` and covariance), or None.
+        Attributes that a ModelResult does not define itself are looked up on it, so
+        ``summary()``, ``t_test()``, ``wald_test()``, ``get_prediction()``, ``predict()``,
+        ``llnull``, ``prsquared``... work as in statsmodels.
+    model
+        Deprecated alias of ``name`` (the label used to be called ``model``); ``.model`` is
+        now the statsmodels model.
+
+    Use :meth:`from_statsmodels` to wrap a statsmodels fit.
     """
 
-    params: pd.Series
-    cov: pd.DataFrame
-    nobs: int
-    llf: float = float("nan")
-    model: str = ""
-    stats: dict[str, Any] = field(default_factory=dict)
-    cov_type: str = "model"
-    info: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.params = pd.Series(self.params, dtype=float)
-        names = list(self.params.index)
-        cov = pd.DataFrame(self.cov)
+    def __init__(
+        self,
+        params: pd.Series | np.ndarray | Sequence[float],
+        cov: pd.DataFrame | np.ndarray,
+        nobs: int,
+        llf: float = float("nan"),
+        *,
+        name: str = "",
+        stats: Mapping[str, Any] | None = None,
+        cov_type: str = "model",
+        info: Mapping[str, Any] | None = None,
+        results: Any = None,
+        model: str | None = None,
+    ) -> None:
+        name = _deprecated_model_label(name, model, "ModelResult")
+        params = pd.Series(params, dtype=float) if not isinstance(params, pd.Series) else params.astype(float)
+        names = list(params.index)
+        cov = pd.DataFrame(np.asarray(cov, dtype=float)) if not isinstance(cov, pd.DataFrame) else cov
         if cov.shape != (len(names), len(names)):
             raise ValueError(f"covariance is {cov.shape}, expected {(len(names), len(names))}")
-        cov.index = names
-        cov.columns = names
+        if isinstance(cov.index, pd.RangeIndex) or list(cov.index) != names:
+            cov = pd.DataFrame(cov.to_numpy(dtype=float), index=names, columns=names)
+        self.params = params
         self.cov = cov.astype(float)
-        self.nobs = int(self.nobs)
-        self.llf = float(self.llf)
+        self.nobs = int(nobs)
+        self.llf = float(llf)
+        self.name = str(name)
+        self.stats = dict(stats or {})
+        self.cov_type = cov_type
+        self.info = dict(info or {})
+        self.results = results
 
-    # --- statsmodels-like accessors -----------------------------------------------------
+    # --- construction --------------------------------------------------------------------
+    @classmethod
+    def from_statsmodels(
+        cls,
+        res: Any,
+        *,
+        name: str = "",
+        cov_type: str | None = None,
+        llf: float | None = None,
+        stats: Mapping[str, Any] | None = None,
+        info: Mapping[str, Any] | None = None,
+        model: str | None = None,
+    ) -> "ModelResult":
+        """Wrap a statsmodels results object (its params, covariance, nobs and llf)."""
+        name = _deprecated_model_label(name, model, "ModelResult.from_statsmodels")
+        names = list(res.model.exog_names)
+        params = _as_series(res.params, names)
+        V = np.asarray(res.cov_params(), dtype=float)
+        sm_type = str(getattr(res, "cov_type", "nonrobust"))
+        return cls(
+            params,
+            pd.DataFrame(V, index=names, columns=names),
+            nobs=int(res.nobs),
+            llf=float(res.llf) if llf is None else float(llf),
+            name=name,
+            stats=stats,
+            cov_type=cov_type or _COV_TYPE_NAMES.get(sm_type, sm_type),
+            info=info,
+            results=res,
+        )
+
     @classmethod
     def from_arrays(
-        cls,
-        beta: np.ndarray,
-        cov: np.ndarray,
-        names: Sequence[str],
-        **kwargs: Any,
+        cls, beta: np.ndarray | Sequence[float], cov: np.ndarray, names: Sequence[str], **kwargs: Any
     ) -> "ModelResult":
         """Build a result from a coefficient vector, its covariance and the term names."""
         names = list(names)
         return cls(
-            params=pd.Series(np.asarray(beta, dtype=float), index=names),
-            cov=pd.DataFrame(np.asarray(cov, dtype=float), index=names, columns=names),
+            pd.Series(np.asarray(beta, dtype=float), index=names),
+            pd.DataFrame(np.asarray(cov, dtype=float), index=names, columns=names),
             **kwargs,
         )
 
+    # --- delegation to statsmodels --------------------------------------------------------
+    def __getattr__(self, attr: str) -> Any:
+        # only called when normal lookup fails; never for the wrapped object itself
+        if attr.startswith("__") or attr == "results":
+            raise AttributeError(attr)
+        res = self.__dict__.get("results")
+        if res is None:
+            raise AttributeError(
+                f"{type(self).__name__} {self.__dict__.get('name', '')!r} has no {attr!r} "
+                "(it was not fitted by statsmodels)"
+            )
+        return getattr(res, attr)
+
+    def __dir__(self) -> list[str]:
+        extra = dir(self.results) if self.results is not None else []
+        return sorted(set(super().__dir__()) | set(extra))
+
+    @property
+    def model(self) -> Any:
+        """The statsmodels model (``sm.Logit``, ``sm.Probit``, ...), or None."""
+        return getattr(self.results, "model", None)
+
+    # --- statsmodels-like accessors -------------------------------------------------------
     def cov_params(self) -> pd.DataFrame:
         """Covariance matrix of the estimates (a copy)."""
         return self.cov.copy()
@@ -122,7 +271,7 @@ class ModelResult:
 
     @property
     def tvalues(self) -> pd.Series:
-        """Alias of :attr:`zvalues` for code written against statsmodels."""
+        """Alias of :attr:`zvalues`, statsmodels' name for them."""
         return self.zvalues
 
     @property
@@ -135,46 +284,58 @@ class ModelResult:
         return list(self.params.index)
 
     def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Normal confidence intervals with columns ``lower`` and ``upper``."""
+        """Normal confidence intervals, one row per term, columns ``0`` (lower) and ``1`` (upper) as in statsmodels."""
         q = _st.norm.ppf(1 - alpha / 2)
-        return pd.DataFrame(
-            {"lower": self.params - q * self.bse, "upper": self.params + q * self.bse}
-        )
+        return pd.DataFrame({0: self.params - q * self.bse, 1: self.params + q * self.bse})
+
+    def summary(self, *args: Any, **kwargs: Any) -> Any:
+        """statsmodels' summary of the fit (a plain coefficient table when there is no statsmodels fit)."""
+        if self.results is not None:
+            return self.results.summary(*args, **kwargs)
+        from statsmodels.iolib.summary2 import Summary
+
+        s = Summary()
+        s.add_title(f"{self.name or 'model'}: N = {self.nobs}, log-likelihood = {self.llf:.3f}, cov = {self.cov_type}")
+        s.add_df(self.tidy()[["term", "coef", "se", "z", "p"]].set_index("term"), float_format="%.4f")
+        return s
+
+    # --- variants -----------------------------------------------------------------------
+    def _replace(self, **changes: Any) -> "ModelResult":
+        new = copy.copy(self)
+        new.stats = dict(self.stats)
+        new.info = dict(self.info)
+        for k, v in changes.items():
+            setattr(new, k, v)
+        return new
 
     def with_cov(self, cov: np.ndarray | pd.DataFrame, cov_type: str, **stats: Any) -> "ModelResult":
-        """The same estimates with another covariance matrix (e.g. clustered instead of model-based)."""
-        new_stats = {**self.stats, **stats}
-        return ModelResult(
-            params=self.params.copy(),
-            cov=pd.DataFrame(np.asarray(cov, dtype=float), index=self.terms, columns=self.terms),
-            nobs=self.nobs,
-            llf=self.llf,
-            model=self.model,
-            stats=new_stats,
-            cov_type=cov_type,
-            info=dict(self.info),
-        )
+        """The same estimates with another covariance matrix (e.g. clustered instead of model-based).
 
-    def renamed(self, model: str) -> "ModelResult":
-        """The same result under another model name."""
-        return ModelResult(
-            params=self.params.copy(),
-            cov=self.cov.copy(),
-            nobs=self.nobs,
-            llf=self.llf,
-            model=model,
-            stats=dict(self.stats),
-            cov_type=self.cov_type,
-            info=dict(self.info),
-        )
+        The wrapped statsmodels results (if any) is replaced by a copy that uses ``cov``,
+        so ``summary()``, ``t_test()`` and ``get_prediction()`` agree with ``bse``.
+        """
+        names = self.terms
+        V = np.asarray(cov.loc[names, names] if isinstance(cov, pd.DataFrame) else cov, dtype=float)
+        results = self.results
+        if is_statsmodels_results(results):
+            results = replace_cov(results, V, "nonrobust" if cov_type == "model" else cov_type)
+        else:  # another library's results object would keep its own covariance: drop it
+            results = None
+        new = self._replace(cov=pd.DataFrame(V, index=names, columns=names), cov_type=cov_type, results=results)
+        new.stats.update(stats)
+        return new
+
+    def renamed(self, name: str) -> "ModelResult":
+        """The same result under another name."""
+        return self._replace(name=str(name))
 
     # --- tidy output ------------------------------------------------------------------
     def tidy(self, stars: Sequence[float] = DEFAULT_STARS) -> pd.DataFrame:
-        """One row per term: model, term, coef, se, z, p, stars (0-3), nobs, llf."""
+        """One row per term: model (the name), term, coef, se, z, p, stars (0-3), nobs, llf."""
         p = self.pvalues.to_numpy()
         return pd.DataFrame(
             {
-                "model": self.model,
+                "model": self.name,
                 "term": self.terms,
                 "coef": self.params.to_numpy(),
                 "se": self.bse.to_numpy(),
@@ -192,7 +353,9 @@ class ModelResult:
         return {"N": self.nobs, "LL": self.llf, **self.stats}
 
     def __repr__(self) -> str:  # pragma: no cover - convenience only
-        head = f"ModelResult(model={self.model!r}, nobs={self.nobs}, llf={self.llf:.3f}, cov_type={self.cov_type!r})"
+        kind = type(self.results).__name__ if self.results is not None else "arrays"
+        head = (f"ModelResult(name={self.name!r}, nobs={self.nobs}, llf={self.llf:.3f}, "
+                f"cov_type={self.cov_type!r}, results={kind})")
         table = self.tidy()[["term", "coef", "se", "p", "stars"]].to_string(index=False)
         return head + "\n" + table
 
@@ -202,7 +365,7 @@ def tidy_many(results: Mapping[str, ModelResult] | Sequence[ModelResult],
     """Stack the tidy frames of several results.
 
     A mapping renames each result to its key (``{"1": res_m1, "2": res_m2}``); a sequence
-    keeps each result's own ``model`` name.
+    keeps each result's own ``name``.
     """
     if isinstance(results, Mapping):
         frames = [r.renamed(str(k)).tidy(stars) for k, r in results.items()]
