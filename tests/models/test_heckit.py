@@ -134,3 +134,18 @@ def test_both_steps_are_statsmodels_results_with_the_corrected_covariance(fit):
     t = fit.outcome.t_test("imr = 0")
     assert float(t.sd[0, 0]) == pytest.approx(0.13362464, abs=TOL)
     assert "heckit" in str(fit.outcome.summary())
+
+
+def test_large_rare_event_probit_starts_from_a_subsample_and_matches_statsmodels_from_zeros():
+    from coupproof.models.heckit import fit_probit, probit_start
+
+    rng = np.random.default_rng(17)
+    n = 100_000
+    X = np.column_stack([rng.normal(size=n), rng.binomial(1, 0.3, n), np.ones(n)])
+    y = (X @ np.array([0.4, 0.6, -3.25]) + rng.normal(size=n) > 0).astype(float)  # about 100 events
+    ref = sm.Probit(y, X).fit(method="newton", tol=1e-10, maxiter=100, disp=0, start_params=np.zeros(3))
+    ours = fit_probit(y, X, ["x", "d", "const"])
+    np.testing.assert_allclose(ours.params.to_numpy(), ref.params, atol=1e-8)
+    np.testing.assert_allclose(ours.bse.to_numpy(), ref.bse, rtol=1e-7)
+    assert ours.info["iterations"] < ref.mle_retvals["iterations"]
+    assert probit_start(y, X) is not None and probit_start(y, X[:, :2]) is None  # no intercept, no start

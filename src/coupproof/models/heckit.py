@@ -33,8 +33,8 @@ import pandas as pd
 from scipy import special as _sp
 
 from .design import component_arrays, components, term_matrix
-from .diagnostics import check_design, checked_fit, constant_columns
-from .logit import binary_gof, case_control_start
+from .diagnostics import ConvergenceError, check_design, checked_fit, constant_columns
+from .logit import binary_gof
 from .results import DEFAULT_STARS, ModelResult, _deprecated_model_label, replace_cov
 
 IMR = "imr"
@@ -46,28 +46,39 @@ def inverse_mills(z: np.ndarray) -> np.ndarray:
     return np.exp(-0.5 * z * z - 0.5 * np.log(2.0 * np.pi) - _sp.log_ndtr(z))
 
 
-def probit_start(y: np.ndarray, X: np.ndarray) -> np.ndarray | None:
-    """Starting values for a large rare-events probit.
+def probit_start(y: np.ndarray, X: np.ndarray, *, ratio: int = 100) -> np.ndarray | None:
+    """Starting values for a large rare-events probit, from a case-control subsample.
 
     statsmodels' Newton steps have no step control; from zeros they reach the optimum of
-    the paper's selection probits in 13 iterations.  Starting from the logit's case-control
-    slopes scaled to the probit's (the 1.6 of Amemiya 1981), with the intercept then set so
-    that the mean fitted probability equals the share of events, needs fewer.  Returns None
-    when there is no intercept or no case-control start.
+    the paper's selection probits in 14 iterations.  Fitting the probit on every event and
+    an evenly spaced ``1/m`` of the non-events (about ``ratio`` per event), then moving the
+    intercept alone until the mean fitted probability on all rows equals the share of
+    events, gives a start from which 8 suffice.  (Unlike the logit's, the probit's slopes are
+    not exactly preserved by such sampling, so this is only a start.)  Returns None when
+    there is no intercept or the subsample fit fails.
     """
+    import statsmodels.api as sm
     from scipy import special as sp
 
-    beta = case_control_start(y, X)
     const = constant_columns(X)
-    if beta is None or const.size == 0:
+    rare = np.flatnonzero(y == 1)
+    common = np.flatnonzero(y == 0)
+    m = len(common) // (ratio * max(len(rare), 1))
+    if const.size == 0 or m < 2 or y.mean() > 0.5:
         return None
-    beta = beta / 1.6
+    rows = np.sort(np.concatenate([rare, common[::m]]))
+    try:
+        sub = checked_fit(sm.Probit(y[rows], X[rows], check_rank=False), what="probit (subsample)",
+                          method="newton", start_params=np.zeros(X.shape[1]), maxiter=50)
+    except ConvergenceError:
+        return None
+    beta = np.asarray(sub.params, dtype=float).copy()
     j = int(const[0])
     eta = X @ beta
     target = float(y.mean())
-    for _ in range(20):  # Newton steps on the intercept alone: mean Phi(eta + c) = mean(y)
-        p = sp.ndtr(eta)
-        step = (p.mean() - target) / max(float(np.exp(-0.5 * eta * eta).mean() / np.sqrt(2 * np.pi)), 1e-300)
+    for _ in range(50):  # Newton steps on the intercept alone: mean Phi(eta + c) = mean(y)
+        density = float(np.mean(np.exp(-0.5 * eta * eta))) / np.sqrt(2.0 * np.pi)
+        step = (float(sp.ndtr(eta).mean()) - target) / max(density, 1e-300)
         eta -= step
         beta[j] -= step
         if abs(step) < 1e-10:
