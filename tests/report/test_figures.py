@@ -150,3 +150,33 @@ def test_other_bad_inputs():
         F.coef_scatter(_comparison().iloc[:0])
     with pytest.raises(ValueError, match="numeric"):
         F.figure2_marginal_effects(_effects().assign(estimate="x"), _moderators())
+
+
+def _binned() -> pd.DataFrame:
+    return pd.DataFrame({"panel": [F.PANEL_A] * 3 + [F.PANEL_B] * 3,
+                         "moderator": [0.2, 0.3, 0.45] * 2,
+                         "estimate": [1.0, 1.6, -0.1, 1.4, 2.5, 0.6],
+                         "lower": [0.5, 0.8, -0.7, 0.7, 1.6, -0.5],
+                         "upper": [1.5, 2.4, 0.5, 2.0, 3.4, 1.8]})
+
+
+@pytest.mark.parametrize("distribution", ["hist", "rug"])
+def test_figure2_probability_scale_draws_two_panels_in_percentage_points(distribution):
+    eff = _effects()
+    eff[["estimate", "lower", "upper"]] /= 1000.0  # probabilities
+    fig = F.figure2_probability_scale(eff, _moderators(), distribution=distribution)
+    assert len(fig.draw().axes) == 2
+    assert "Pr(new pact)" in fig.labels.y
+    np.testing.assert_allclose(fig.data["estimate"].to_numpy(), 100 * eff["estimate"].to_numpy())
+    assert list(fig.data["panel"].cat.categories) == [F.PANEL_A, F.PANEL_B]
+
+
+def test_figure2_binned_check_lays_the_bins_over_the_line(tmp_path):
+    fig = F.figure2_binned_check(_effects(), _binned(), _moderators())
+    assert len(fig.draw().axes) == 2
+    point = next(layer for layer in fig.layers if type(layer.geom).__name__ == "geom_point")
+    assert len(point.data) == 6 and fig.labels.y == "Marginal effect of counterbalancing (log-odds)"
+    fresh = F.figure2_binned_check(_effects(), _binned(), _moderators(), distribution="rug")
+    assert F.save(fresh, tmp_path / "bins.png").stat().st_size > 1000
+    with pytest.raises(ValueError, match="binned"):
+        F.figure2_binned_check(_effects(), _binned().drop(columns="upper"), _moderators())

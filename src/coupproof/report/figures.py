@@ -10,6 +10,8 @@ Function                                    Paper
 ==========================================  ==============================================
 :func:`figure1_theory`                      Figure 1, the theoretical expectations (no data)
 :func:`figure2_marginal_effects`            Figure 2, conditional effect of counterbalancing
+:func:`figure2_probability_scale`           none: Figure 2's effect on Pr(new pact), its companion
+:func:`figure2_binned_check`                none: Figure 2 with the three-bin linearity check
 :func:`figure3_predicted_probabilities`     Figure 3, Pr(new defense pact) over threat to B
 :func:`coef_scatter`                        none: our coefficients against the published ones
 ==========================================  ==============================================
@@ -33,6 +35,7 @@ from plotnine import (
     facet_wrap,
     geom_abline,
     geom_hline,
+    geom_linerange,
     geom_line,
     geom_point,
     geom_rect,
@@ -55,6 +58,8 @@ __all__ = [
     "FIG3_COLOURS",
     "figure1_theory",
     "figure2_marginal_effects",
+    "figure2_probability_scale",
+    "figure2_binned_check",
     "figure3_predicted_probabilities",
     "coef_scatter",
     "PUBLISHED_COLUMNS",
@@ -255,6 +260,106 @@ def figure2_marginal_effects(
         + facet_wrap("panel", scales="free")
         + labs(x="External threat (CINC sum of potential adversaries)",
                y="Marginal effect of counterbalancing (log-odds)")
+        + _theme()
+        + theme(figure_size=(9, 4))
+    )
+
+
+def _effect_panels(effects: pd.DataFrame, moderator_values: pd.DataFrame, *, distribution: str, bins: int,
+                   panels: Sequence[str], colour: str) -> tuple[ggplot, list[str]]:
+    """The shared body of Figure 2 and its companions: line, band, zero line, distribution."""
+    _check_frame(effects, ["panel", "moderator", "estimate", "lower", "upper"], "effects")
+    _check_frame(moderator_values, ["panel", "value"], "moderator_values")
+    _check_numeric(effects, ["moderator", "estimate", "lower", "upper"], "effects")
+    _check_numeric(moderator_values, ["value"], "moderator_values")
+    if distribution not in ("hist", "rug", "none"):
+        raise ValueError("distribution must be 'hist', 'rug' or 'none'")
+    present = set(effects["panel"].astype(str))
+    order = [p for p in list(panels) + sorted(present - set(panels)) if p in present]
+    eff = effects.assign(panel=pd.Categorical(effects["panel"].astype(str), categories=order))
+    mod = moderator_values.assign(panel=pd.Categorical(moderator_values["panel"].astype(str), categories=order))
+    mod = mod[mod["panel"].notna()]
+    fig = (
+        ggplot(eff, aes("moderator", "estimate"))
+        + geom_hline(yintercept=0, linetype="dashed", color="grey")
+        + geom_ribbon(aes(ymin="lower", ymax="upper"), fill=colour, alpha=0.25)
+        + geom_line(color=colour, size=1)
+    )
+    if distribution == "hist":
+        hist = _moderator_histogram(mod, eff, bins=bins, height=0.15)
+        if not hist.empty:
+            hist["panel"] = pd.Categorical(hist["panel"].astype(str), categories=order)
+            fig += geom_rect(hist, aes(xmin="xmin", xmax="xmax", ymin="ymin", ymax="ymax"),
+                             inherit_aes=False, fill="grey", color="white", size=0.2)
+    elif distribution == "rug":
+        rug = mod.assign(value=mod["value"].round(3)).drop_duplicates(["panel", "value"])
+        fig += geom_rug(rug, aes(x="value"), inherit_aes=False, sides="b", alpha=0.3)
+    return fig, order
+
+
+def figure2_probability_scale(
+    effects: pd.DataFrame,
+    moderator_values: pd.DataFrame,
+    *,
+    distribution: str = "hist",
+    bins: int = 40,
+    panels: Sequence[str] = (PANEL_A, PANEL_B),
+) -> ggplot:
+    """Figure 2's companion: the effect of counterbalancing on Pr(new defense pact) itself.
+
+    ``effects`` as for :func:`figure2_marginal_effects`, on the probability scale (e.g. from
+    :func:`coupproof.models.interaction.probability_effect`: ``dPr/dcb`` averaged over the
+    sample, or at a profile), one row per grid point and panel; ``moderator_values`` the
+    observed moderator, drawn under each curve as a histogram or a rug.  The y axis is in
+    percentage points per unit of counterbalancing.
+    """
+    _check_frame(effects, ["panel", "moderator", "estimate", "lower", "upper"], "effects")
+    _check_numeric(effects, ["estimate", "lower", "upper"], "effects")
+    points = effects.assign(**{c: 100.0 * effects[c] for c in ("estimate", "lower", "upper")})
+    fig, _ = _effect_panels(points, moderator_values, distribution=distribution, bins=bins, panels=panels,
+                            colour="#009E73")
+    return (
+        fig
+        + facet_wrap("panel", scales="free")
+        + labs(x="External threat (CINC sum of potential adversaries)",
+               y="Effect of counterbalancing on Pr(new pact), percentage points")
+        + _theme()
+        + theme(figure_size=(9, 4))
+    )
+
+
+def figure2_binned_check(
+    effects: pd.DataFrame,
+    binned: pd.DataFrame,
+    moderator_values: pd.DataFrame,
+    *,
+    distribution: str = "hist",
+    bins: int = 40,
+    panels: Sequence[str] = (PANEL_A, PANEL_B),
+) -> ggplot:
+    """Figure 2 with Hainmueller, Mummolo & Xu's (2019) three-bin estimates laid over the line.
+
+    ``effects`` and ``moderator_values`` as for :func:`figure2_marginal_effects`;
+    ``binned`` one row per panel and bin: ``panel``, ``moderator`` (the bin's median),
+    ``estimate``, ``lower``, ``upper`` (e.g. the ``table`` of
+    :func:`coupproof.models.interaction.binned_effects`).  Where the points leave the band,
+    the linear interaction misdescribes the effect.
+    """
+    _check_frame(binned, ["panel", "moderator", "estimate", "lower", "upper"], "binned")
+    _check_numeric(binned, ["moderator", "estimate", "lower", "upper"], "binned")
+    fig, order = _effect_panels(effects, moderator_values, distribution=distribution, bins=bins,
+                                panels=panels, colour="#0072B2")
+    pts = binned.assign(panel=pd.Categorical(binned["panel"].astype(str), categories=order))
+    pts = pts[pts["panel"].notna()]
+    return (
+        fig
+        + geom_linerange(pts, aes(x="moderator", ymin="lower", ymax="upper"), inherit_aes=False,
+                         color="#D55E00", size=1)
+        + geom_point(pts, aes(x="moderator", y="estimate"), inherit_aes=False, color="#D55E00", size=3)
+        + facet_wrap("panel", scales="free")
+        + labs(x="External threat (CINC sum of potential adversaries)",
+               y="Marginal effect of counterbalancing (log-odds)",
+               caption="Points: effect within terciles of the moderator (binning estimator)")
         + _theme()
         + theme(figure_size=(9, 4))
     )
