@@ -73,3 +73,13 @@ def test_missing_column_and_duplicate_terms_are_errors(frame):
         build_design(frame, "def", ["nope"])
     with pytest.raises(ValueError, match="duplicated"):
         term_matrix(frame, ["t_b", "t_b"])
+
+
+def test_endog_and_exog_are_labelled_for_statsmodels(frame):
+    import statsmodels.api as sm
+
+    d = build_design(frame.assign(x2=[0.3, 0.1, 0.7, 0.2, 0.9, 0.4]), "def", ["lncb", "x2", "const"])
+    assert d.endog.name == "def" and list(d.exog.columns) == ["lncb", "x2", "const"]
+    assert list(d.exog.index) == list(d.index)
+    model = sm.OLS(d.endog, d.exog)
+    assert model.exog_names == ["lncb", "x2", "const"] and model.endog_names == "def"

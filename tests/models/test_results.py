@@ -109,3 +109,13 @@ def test_renamed_shares_the_fit(logit_fit):
     other = res.renamed("b")
     assert other.name == "b" and res.name == "a" and other.results is res.results
     assert tidy_many({"z": res})["model"].unique().tolist() == ["z"]
+
+
+def test_a_result_pickles_with_its_statsmodels_fit(logit_fit):
+    import pickle
+
+    res = ModelResult.from_statsmodels(logit_fit, name="p", info={"events": 3})
+    back = pickle.loads(pickle.dumps(res))
+    np.testing.assert_allclose(back.params, res.params)
+    assert back.name == "p" and back.info["events"] == 3 and back.llf == res.llf
+    np.testing.assert_allclose(back.results.bse, logit_fit.bse)

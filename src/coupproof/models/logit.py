@@ -413,7 +413,9 @@ def fit_logit_arrays(
     names
         Column names, used only in error messages.
     check
-        Check the outcome and the 0/1 regressors for separation before fitting (a few ms).
+        Check the data, the outcome and the 0/1 regressors for separation before fitting
+        (about 15 ms on the paper's 423,000 x 10 design).  Without it, a separating dummy is
+        still named, after the fit runs off.
 
     Raises
     ------
