@@ -113,10 +113,13 @@ def _open_new(path: Path):
 class PieceCache:
     """Derived pieces on disk under ``root`` (default ``<COUPPROOF_CACHE_DIR>/pieces``)."""
 
-    def __init__(self, root: Path | str | None = None, memory_items: int = 48):
+    def __init__(self, root: Path | str | None = None, memory_mb: float | None = None):
         self._root = Path(root) if root is not None else None
         self._memory: OrderedDict[tuple[str, str], object] = OrderedDict()
-        self._memory_items = memory_items
+        self._memory_bytes: dict[tuple[str, str], int] = {}
+        if memory_mb is None:
+            memory_mb = float(os.environ.get("COUPPROOF_CACHE_MEMORY_MB", 512))
+        self._memory_budget = int(memory_mb * 1e6)
         self._cleaned: set[Path] = set()
         self.builds: dict[str, int] = {}
         self.loads: dict[str, int] = {}
@@ -163,9 +166,11 @@ class PieceCache:
             with self._lock(data_path):
                 value = self._load(data_path, meta_path, kind, quiet=True)  # built meanwhile?
                 if value is None:
+                    t0 = time.perf_counter()
                     value = build()
                     self._store(value, data_path, meta_path, kind,
-                                {"piece": name, "reads": dict(reads)})
+                                {"piece": name, "reads": dict(reads),
+                                 "build_seconds": round(time.perf_counter() - t0, 3)})
                     self.builds[name] = self.builds.get(name, 0) + 1
         else:
             self.loads[name] = self.loads.get(name, 0) + 1
@@ -174,12 +179,33 @@ class PieceCache:
 
     def clear_memory(self) -> None:
         self._memory.clear()
+        self._memory_bytes.clear()
+
+    def inventory(self) -> pd.DataFrame:
+        """One row per piece on disk: entries, megabytes, and the seconds their builds took."""
+        rows = []
+        for meta_path in sorted(self.root.glob("*/*.json")):
+            try:
+                meta = json.loads(meta_path.read_text())
+            except (OSError, ValueError):
+                continue
+            rows.append({"piece": meta_path.parent.name, "bytes": meta.get("bytes", 0),
+                         "build_seconds": meta.get("build_seconds", float("nan"))})
+        if not rows:
+            return pd.DataFrame(columns=["piece", "entries", "MB", "build seconds (total)"])
+        df = pd.DataFrame(rows)
+        out = df.groupby("piece").agg(entries=("bytes", "size"), MB=("bytes", "sum"),
+                                      build=("build_seconds", "sum")).reset_index()
+        out["MB"] = (out["MB"] / 1e6).round(1)
+        return out.rename(columns={"build": "build seconds (total)"}).round(1)
 
     # --- internals ----------------------------------------------------------------------
     def _remember(self, mem_key, value) -> None:
         self._memory[mem_key] = value
-        while len(self._memory) > self._memory_items:
-            self._memory.popitem(last=False)
+        self._memory_bytes[mem_key] = _nbytes(value)
+        while len(self._memory) > 1 and sum(self._memory_bytes.values()) > self._memory_budget:
+            old, _ = self._memory.popitem(last=False)
+            self._memory_bytes.pop(old, None)
 
     def _load(self, data_path: Path, meta_path: Path, kind: str, quiet: bool = False):
         if not data_path.exists():
@@ -283,6 +309,14 @@ class PieceCache:
             if stale:
                 with contextlib.suppress(FileNotFoundError):
                     tmp.unlink()
+
+
+def _nbytes(value) -> int:
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=False, deep=False).sum())
+    if isinstance(value, dict):
+        return int(sum(np.asarray(v).nbytes for v in value.values()))
+    return 0
 
 
 def _share(value):

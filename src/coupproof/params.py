@@ -535,3 +535,20 @@ def unknown_names_message(unknown, known) -> str:
         parts.append(f"{n!r}{hint}")
     label = "parameter" if len(unknown) == 1 else "parameters"
     return f"unknown {label} {', '.join(parts)}; known: {', '.join(known)}"
+
+
+def notebook_choices(choices: Mapping | None = None, namespace: Mapping | None = None, *,
+                     table: Mapping | None = None) -> Choices:
+    """The choices of one notebook run, in three layers:
+
+    1. the book's defaults (:class:`Choices`);
+    2. the table's own definition, ``table`` (Table 9 is the polity2 ≤ 5 sample:
+       ``table={"polity_max": 5}``);
+    3. the reader's changes: the notebook's ``choices`` mapping, plus any choice that
+       papermill injected under its own name into ``namespace`` (``papermill … -p polity_max 5``
+       arrives as a variable ``polity_max``; pass ``globals()``).
+
+    Every name and value is checked before anything else runs.
+    """
+    injected = {k: namespace[k] for k in FLAT if namespace is not None and k in namespace}
+    return Choices.from_overrides({**dict(table or {}), **dict(choices or {}), **injected})

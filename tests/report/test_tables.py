@@ -47,7 +47,7 @@ def test_number_format_and_star_note():
 def results():
     names = ["cb", "threatA", "cb:threatA", "const"]
     m1 = ModelResult.from_arrays([1.678, 0.41, -1.077, -9.977], np.diag([0.577, 2.416, 1.93, 0.677]) ** 2,
-                                 names, nobs=505403, llf=-600.1234, model="x")
+                                 names, nobs=505403, llf=-600.1234, name="x")
     m3 = ModelResult.from_arrays([2.468, 6.086, -3.781, -11.665], np.diag([0.53, 1.857, 1.47, 0.693]) ** 2,
                                  ["cb", "threatB", "cb:threatB", "const"], nobs=505403, llf=-590.5)
     return {"Model 1": m1, "Model 3": m3}

@@ -22,15 +22,17 @@ The frame is *not* yet restricted to non-democratic A's; see
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from coupproof import sources
 from coupproof.cache import CACHE, PieceCache
 from coupproof.panel import alliances
-from coupproof.panel.concessions import add_concessions, concessions_by_member
+from coupproof.panel.concessions import add_concessions, concession_values, concessions_by_member
 from coupproof.panel.dyads import (STATE_COLUMNS_A, STATE_COLUMNS_B, add_alliance_ties,
                                    add_dyadic_measures, add_new_pacts, add_state_attributes,
-                                   add_state_rows, directed_dyad_years)
+                                   add_state_rows, directed_dyad_years, pact_ids,
+                                   regime_difference)
 from coupproof.panel.states import state_index, state_years
 from coupproof.params import DataChoices
 
@@ -170,3 +172,67 @@ def load_panel(data: DataChoices | None = None, columns: list[str] | None = None
         print(f"panel: {len(panel):,} directed dyad-years, {panel.shape[1]} columns "
               f"({how}; {time.perf_counter() - t0:.1f} s)")
     return panel
+
+
+def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None = None,
+                  cache: PieceCache = CACHE) -> dict[str, np.ndarray]:
+    """Panel columns as arrays for the DV-year rows ``rows`` (positions in
+    :func:`build_panel`'s frame; all rows when None), from the same pieces and the same
+    rules as :func:`build_panel` — without building the whole frame.
+
+    This is the fast path behind :func:`coupproof.analysis.estimation_frame` (filter first,
+    then take only the columns the models need); tests check it against
+    :func:`build_panel` column by column.
+    """
+    skeleton = dyad_skeleton(cache)
+    dv = np.flatnonzero((skeleton["year"] > DYAD_YEARS[0]).to_numpy())
+    at = dv if rows is None else dv[np.asarray(rows)]
+    out: dict[str, np.ndarray] = {}
+    states = None
+    positions: dict[str, np.ndarray] = {}
+
+    def state(col: str, side: str) -> np.ndarray:
+        nonlocal states
+        if states is None:
+            states = state_years(data, cache)
+            if not _aligned(states):
+                raise AssertionError("state-year table is not on the canonical index")
+        if side not in positions:
+            positions[side] = skeleton["a_row" if side == "A" else "b_row"].to_numpy()[at]
+        return states[col].to_numpy(dtype="float64")[positions[side]]
+
+    needed = list(dict.fromkeys(columns))
+    if {"reg_diff_l", "joint_dem_l"} & set(needed):
+        inputs = {f"{c}_{s}": state(c, s) for c in _DYADIC_INPUTS_A for s in ("A", "B")}
+        if "reg_diff_l" in needed:
+            out["reg_diff_l"] = regime_difference(inputs, data.reg_diff_interregnum)
+        if "joint_dem_l" in needed:
+            out["joint_dem_l"] = inputs["democracy_l_A"] * inputs["democracy_l_B"]
+    keys = pd.DataFrame({c: skeleton[c].to_numpy()[at] for c in ("ccode1", "ccode2", "year")})
+    for c in needed:
+        if c in out:
+            continue
+        if c in ("ccode1", "ccode2", "year"):
+            out[c] = keys[c].to_numpy()
+        elif c in ("shared_def", "shared_def_l"):
+            out[c] = shared_defense(data, cache)[c].to_numpy()[at]
+        elif c in ("def", "def_atopid", "concessionsA", "concessionsB"):
+            if "def_atopid" not in out:
+                out["def_atopid"] = pact_ids(keys, defense_pacts(data, cache))
+                out["def"] = (~np.isnan(out["def_atopid"])).astype("int8")
+            if c.startswith("concessions"):
+                code = keys["ccode1" if c.endswith("A") else "ccode2"].to_numpy(dtype="int64")
+                out[c] = concession_values(out["def_atopid"], code, concession_counts(data, cache))
+        elif c.endswith("_A") and c[:-2] in STATE_COLUMNS_A:
+            out[c] = state(c[:-2], "A")
+        elif c.endswith("_B") and c[:-2] in STATE_COLUMNS_B:
+            out[c] = state(c[:-2], "B")
+        else:
+            raise KeyError(f"unknown panel column {c!r}")
+    return {c: out[c] for c in needed}
+
+
+def _aligned(states: pd.DataFrame) -> bool:
+    index = state_index()
+    return len(states) == len(index) and all(
+        np.array_equal(states[c].to_numpy(), index[c].to_numpy()) for c in ("ccode", "year"))

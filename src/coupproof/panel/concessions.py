@@ -226,25 +226,32 @@ def add_concessions(panel: pd.DataFrame, pacts_concessions: pd.DataFrame) -> pd.
     need = {"def", "def_atopid", "ccode1", "ccode2"} - set(panel.columns)
     if need:
         raise KeyError(f"add_concessions needs columns {sorted(need)} (run add_new_pacts first)")
+    atopid = panel["def_atopid"].to_numpy(dtype="float64", na_value=np.nan)
+    atopid = np.where(panel["def"].fillna(0).to_numpy() == 1, atopid, np.nan)
+    new = pd.DataFrame({f"concessions{side}": concession_values(
+        atopid, panel[code].to_numpy(dtype="int64"), pacts_concessions)
+        for side, code in (("A", "ccode1"), ("B", "ccode2"))}, index=panel.index)
+    rest = panel.drop(columns=[c for c in new.columns if c in panel.columns])  # recount, not duplicate
+    return pd.concat([rest, new], axis=1, copy=False)
+
+
+def concession_values(atopid: np.ndarray, member: np.ndarray,
+                      pacts_concessions: pd.DataFrame) -> np.ndarray:
+    """The concessions ``member`` makes in pact ``atopid`` (arrays; NaN where ``atopid`` is
+    NaN or the pact has no count for that member)."""
     pc = pacts_concessions[["atopid", "member", "concessions"]]
     if pc.duplicated(["atopid", "member"]).any():
         raise pd.errors.MergeError("pacts_concessions has more than one row per (atopid, member)")
     index = pd.MultiIndex.from_arrays([pc["atopid"].to_numpy(dtype="int64"),
                                        pc["member"].to_numpy(dtype="int64")])
     values = pc["concessions"].to_numpy(dtype="float64")
-    event = (panel["def"].fillna(0).to_numpy() == 1) & panel["def_atopid"].notna().to_numpy()
-    atopid = panel["def_atopid"].to_numpy(dtype="float64", na_value=np.nan)
-    out = panel.copy()
-    for side, code in (("A", "ccode1"), ("B", "ccode2")):
-        col = np.full(len(panel), np.nan)
-        rows = np.flatnonzero(event)
-        if len(rows):
-            keys = pd.MultiIndex.from_arrays([atopid[rows].astype("int64"),
-                                              panel[code].to_numpy(dtype="int64")[rows]])
-            pos = index.get_indexer(keys)
-            found = pos >= 0
-            col[rows[found]] = values[pos[found]]
-        out[f"concessions{side}"] = col
+    out = np.full(len(atopid), np.nan)
+    rows = np.flatnonzero(~np.isnan(atopid))
+    if len(rows):
+        keys = pd.MultiIndex.from_arrays([atopid[rows].astype("int64"), member[rows]])
+        pos = index.get_indexer(keys)
+        found = pos >= 0
+        out[rows[found]] = values[pos[found]]
     return out
 
 

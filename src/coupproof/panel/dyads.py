@@ -56,20 +56,44 @@ def add_alliance_ties(dyads: pd.DataFrame, ties: pd.DataFrame) -> pd.DataFrame:
     return lag_within(out, ["ccode1", "ccode2"], ["shared_def"])
 
 
-def add_new_pacts(dyads: pd.DataFrame, pacts: pd.DataFrame) -> pd.DataFrame:
-    """``def`` = 1 if A and B form a new bilateral defense pact in year t, coded in both
-    directions; ``def_atopid`` names the pact.  Two pacts signed by the same pair in one
-    year are one event (``def_atopid`` is the first; it happens twice in ATOP, both before
-    1860)."""
+def pact_ids(dyads: pd.DataFrame, pacts: pd.DataFrame) -> np.ndarray:
+    """The atopid of the new pact A and B form in each dyad-year (NaN for none), either
+    direction.  Two pacts signed by the same pair in one year are one event (the first
+    atopid; it happens twice in ATOP, both before 1860)."""
     p = (pacts.sort_values("atopid")
          .groupby(["ccode1", "ccode2", "year"], as_index=False)["atopid"].first())
     both = pd.concat([p, p.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})], ignore_index=True)
-    both = both.rename(columns={"atopid": "def_atopid"})
-    keys = ["ccode1", "ccode2", "year"]
-    out = lookup_join(dyads, both, left_on=keys, right_on=keys, columns=["def_atopid"],
-                      name="new pacts")
-    out["def"] = out["def_atopid"].notna().astype("int8")
+    out = np.full(len(dyads), np.nan)
+    if not len(both):
+        return out
+    # Scatter the few pacts onto the many dyad-years: binary search for each pact's key among
+    # the dyads' keys (year-major, so the dyad skeleton's own order is already sorted).
+    left = dyad_year_keys(dyads)
+    both = both[(both[["ccode1", "ccode2"]] < 10_000).all(axis=1)]   # ATOP's non-state members
+    right = dyad_year_keys(both)
+    order = None if np.all(left[1:] > left[:-1]) else np.argsort(left, kind="stable")
+    sorted_left = left if order is None else left[order]
+    at = np.clip(np.searchsorted(sorted_left, right), 0, max(len(left) - 1, 0))
+    hit = (sorted_left[at] == right) if len(left) else np.zeros(len(right), dtype=bool)
+    rows = at[hit] if order is None else order[at[hit]]
+    out[rows] = both["atopid"].to_numpy(dtype="float64")[hit]
     return out
+
+
+def dyad_year_keys(frame: pd.DataFrame) -> np.ndarray:
+    """One int64 per row: year·10⁸ + ccode1·10⁴ + ccode2 (codes in 0…9999), year-major."""
+    c1, c2 = frame["ccode1"].to_numpy(dtype="int64"), frame["ccode2"].to_numpy(dtype="int64")
+    if len(c1) and (max(c1.max(), c2.max()) >= 10_000 or min(c1.min(), c2.min()) < 0):
+        raise ValueError("dyad-year keys need country codes in 0..9999")
+    return frame["year"].to_numpy(dtype="int64") * 100_000_000 + c1 * 10_000 + c2
+
+
+def add_new_pacts(dyads: pd.DataFrame, pacts: pd.DataFrame) -> pd.DataFrame:
+    """``def`` = 1 if A and B form a new bilateral defense pact in year t, coded in both
+    directions; ``def_atopid`` names the pact (see :func:`pact_ids`)."""
+    ids = pact_ids(dyads, pacts)
+    new = pd.DataFrame({"def_atopid": ids, "def": (~np.isnan(ids)).astype("int8")}, index=dyads.index)
+    return pd.concat([dyads, new], axis=1, copy=False)
 
 
 def add_state_rows(dyads: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
@@ -125,14 +149,23 @@ def add_dyadic_measures(dyads: pd.DataFrame, interregnum: str = "B_missing") -> 
     if need:
         raise KeyError(f"add_dyadic_measures needs columns {sorted(need)} "
                        "(run add_state_attributes with them first)")
-    diff = (dyads["polity2_l_A"] - dyads["polity2_l_B"]).abs()
-    if interregnum == "B_missing":
-        diff = diff.mask(dyads["polity_l_B"] == -77)
-    elif interregnum == "both_missing":
-        diff = diff.mask((dyads["polity_l_A"] == -77) | (dyads["polity_l_B"] == -77))
-    elif interregnum != "polity2":
-        raise ValueError(f"unknown interregnum rule {interregnum!r}; allowed: B_missing, polity2, both_missing")
-    new = pd.DataFrame({"reg_diff_l": diff,
-                        "joint_dem_l": dyads["democracy_l_A"] * dyads["democracy_l_B"]},
+    col = {c: dyads[c].to_numpy(dtype="float64") for c in need | {
+        "polity2_l_A", "polity2_l_B", "polity_l_A", "polity_l_B", "democracy_l_A", "democracy_l_B"}}
+    new = pd.DataFrame({"reg_diff_l": regime_difference(col, interregnum),
+                        "joint_dem_l": col["democracy_l_A"] * col["democracy_l_B"]},
                        index=dyads.index)
     return pd.concat([dyads, new], axis=1, copy=False)
+
+
+def regime_difference(col, interregnum: str = "B_missing") -> np.ndarray:
+    """|polity2_A − polity2_B| in t−1 from arrays ``col["polity2_l_A"]`` … ``col["polity_l_B"]``
+    (raw Polity scores, −77 = interregnum), under an interregnum rule (see
+    :func:`add_dyadic_measures`)."""
+    diff = np.abs(col["polity2_l_A"] - col["polity2_l_B"])
+    if interregnum == "B_missing":
+        return np.where(col["polity_l_B"] == -77, np.nan, diff)
+    if interregnum == "both_missing":
+        return np.where((col["polity_l_A"] == -77) | (col["polity_l_B"] == -77), np.nan, diff)
+    if interregnum != "polity2":
+        raise ValueError(f"unknown interregnum rule {interregnum!r}; allowed: B_missing, polity2, both_missing")
+    return diff

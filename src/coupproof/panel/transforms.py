@@ -25,7 +25,7 @@ def merge_validated(left: pd.DataFrame, right: pd.DataFrame, on, how: str, valid
     return out
 
 
-def _int_keys(frames: list[pd.DataFrame], columns: list[list[str]]) -> list[pd.Index] | None:
+def int_keys(frames: list[pd.DataFrame], columns: list[list[str]]) -> list[pd.Index] | None:
     """One int64 key per row for each frame, combining integer key columns in mixed radix.
 
     Returns None when a key column is not integer-valued or the combined key would overflow;
@@ -65,7 +65,7 @@ def lookup_positions(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str]
 
     The right-hand key must be unique (else ``pandas.errors.MergeError``).
     """
-    keys = _int_keys([right, left], [right_on, left_on])
+    keys = int_keys([right, left], [right_on, left_on])
     if keys is not None:
         index, probe = keys
     else:
@@ -189,6 +189,14 @@ class Attrition:
                            **self._events(out)})
         log.info("filter %s: %d rows in, %d rows out", label, len(df), len(out))
         return out
+
+    def record(self, label: str, rows: int, dropped: int, events: int | None = None) -> None:
+        """Record a step from counts (for filters run on arrays rather than frames)."""
+        step = {"step": label, "rows": int(rows), "dropped": int(dropped)}
+        if self.event and events is not None:
+            step["events"] = int(events)
+        self.steps.append(step)
+        log.info("filter %s: %d rows in, %d rows out", label, rows + dropped, rows)
 
     def _events(self, df):
         if self.event and self.event in df:

@@ -21,17 +21,23 @@ def term_columns(terms: TermChoices = TermChoices()) -> dict[str, str]:
     return {v.term: column(v.term, terms) for v in CODEBOOK}
 
 
-def analysis_frame(frame: pd.DataFrame, terms: TermChoices = TermChoices()) -> pd.DataFrame:
-    """``frame`` with one float column per model term present in it, the columns of
-    :data:`CARRIED`, and the cluster ids ``dyad_directed`` (A·1000 + B) and
-    ``dyad_undirected`` (min·1000 + max)."""
-    cols = {t: c for t, c in term_columns(terms).items() if c in frame}
-    out = pd.DataFrame({t: frame[c].astype("float64") for t, c in cols.items()}, index=frame.index)
+def analysis_columns(columns, terms: TermChoices = TermChoices()) -> dict[str, np.ndarray]:
+    """From panel columns (a mapping of arrays or a frame): one float array per model term
+    present, the columns of :data:`CARRIED`, and the cluster ids ``dyad_directed``
+    (A·1000 + B) and ``dyad_undirected`` (min·1000 + max)."""
+    out = {t: np.asarray(columns[c], dtype="float64") for t, c in term_columns(terms).items()
+           if c in columns}
     for c in CARRIED:
-        if c in frame:
-            out[c] = frame[c].to_numpy()
-    a = frame["ccode1"].to_numpy(dtype="int64")
-    b = frame["ccode2"].to_numpy(dtype="int64")
+        if c in columns:
+            out[c] = np.asarray(columns[c])
+    a = np.asarray(columns["ccode1"], dtype="int64")
+    b = np.asarray(columns["ccode2"], dtype="int64")
     out["dyad_directed"] = a * 1000 + b
     out["dyad_undirected"] = np.minimum(a, b) * 1000 + np.maximum(a, b)
     return out
+
+
+def analysis_frame(frame: pd.DataFrame, terms: TermChoices = TermChoices()) -> pd.DataFrame:
+    """``frame`` with one float column per model term present in it, the columns of
+    :data:`CARRIED`, and the cluster ids (see :func:`analysis_columns`)."""
+    return pd.DataFrame(analysis_columns(frame, terms), index=frame.index)

@@ -22,11 +22,13 @@ USABLE_YEARS = {"2018-08": (1816, 2000), "2018-10": (1816, 2002)}
 
 def read_threat_series(version: str = "2018-10") -> pd.DataFrame:
     """One row per state-year: ``ccode``, ``year`` (Int64), ``threat`` (float, the posted
-    ``lsthreat``), restricted to the version's :data:`USABLE_YEARS`."""
+    ``lsthreat``), restricted to the version's :data:`USABLE_YEARS`; rows without a state
+    code or year are dropped."""
     if version not in THREAT_SERIES_FILES:
         raise ValueError(f"unknown threat series version {version!r}; allowed: "
                          + ", ".join(THREAT_SERIES_FILES))
     raw = pd.read_csv(fetch(THREAT_SERIES_FILES[version]))
+    raw = raw.dropna(subset=["ccode", "year"])  # a few rows without a state or year
     df = typed(raw.rename(columns={"lsthreat": "threat"}), ints=["ccode", "year"], floats=["threat"])
     lo, hi = USABLE_YEARS[version]
     df = df[(df["year"] >= lo) & (df["year"] <= hi)]

@@ -1,0 +1,130 @@
+"""Inference under the null for the specification curve (after Simonsohn, Simmons & Nelson 2020).
+
+How surprising is the curve if counterbalancing × threat had no effect at all?  For each
+specification, fit the model *without* the interaction (the null imposed), draw new outcomes
+from its fitted probabilities, refit the model *with* the interaction, and keep the estimate:
+a parametric bootstrap under the null.  Repeating this ``draws`` times for a set of
+specifications gives, draw by draw, a whole specification curve under the null — its
+median estimate and its share of significant estimates — to set beside the observed one.
+
+The curves of one draw must be drawn *together*: the specifications share most of their
+data, and their estimates are correlated.  So every specification takes the uniform numbers
+behind its simulated outcomes from one stream per draw, indexed by the undirected dyad-year
+(:func:`uniforms`): a dyad-year gets the same number in every specification and in both
+directions.  A row's simulated event is ``u < p̂`` under that specification's own null fit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from coupproof.analysis import CLUSTER_COLUMNS, estimation_frame
+from coupproof.models.design import build_design
+from coupproof.models.diagnostics import ConvergenceError
+from coupproof.models.logit import fit_logit_arrays
+from coupproof.multiverse.evaluate import INTERACTIONS, model_terms, needed_terms
+from coupproof.panel.build import dyad_skeleton
+from coupproof.params import Choices
+
+_UNDIRECTED: dict[str, np.ndarray] = {}
+
+
+def undirected_keys(ccode1, ccode2, year) -> np.ndarray:
+    """year·10⁸ + min·10⁴ + max for each dyad-year (the same for (A, B) and (B, A))."""
+    a, b = np.asarray(ccode1, dtype="int64"), np.asarray(ccode2, dtype="int64")
+    return np.asarray(year, dtype="int64") * 100_000_000 + np.minimum(a, b) * 10_000 + np.maximum(a, b)
+
+
+def universe() -> np.ndarray:
+    """The sorted undirected dyad-year keys of the whole skeleton (1960–2010), once per process."""
+    if "keys" not in _UNDIRECTED:
+        sk = dyad_skeleton()
+        _UNDIRECTED["keys"] = np.unique(undirected_keys(sk["ccode1"], sk["ccode2"], sk["year"]))
+    return _UNDIRECTED["keys"]
+
+
+def uniforms(frame: pd.DataFrame, seed: int, draw: int) -> np.ndarray:
+    """Uniform numbers for the rows of ``frame``, from draw ``draw`` of the stream ``seed``;
+    a dyad-year gets the same number in every specification and in both directions."""
+    keys = universe()
+    u = np.random.default_rng([seed, draw]).random(len(keys))
+    pos = np.searchsorted(keys, undirected_keys(frame["ccode1"], frame["ccode2"], frame["year"]))
+    return u[pos]
+
+
+def null_draws(choices: Choices, draws: int = 20, seed: int = 1) -> pd.DataFrame:
+    """``draws`` estimates of each interaction (Models 2 and 4) with the null imposed.
+
+    Returns one row per model and draw: ``key``, ``model``, ``draw``, ``estimate``, ``se``,
+    ``p`` (NaN where a simulated data set has no ML estimate, e.g. too few events).
+    """
+    frame = estimation_frame(choices, terms=needed_terms(choices))
+    est = choices.estimation
+    rows = []
+    for m, term in INTERACTIONS.items():
+        terms = model_terms(m, est.controls)
+        null_terms = [t for t in terms if t != term]
+        try:
+            design = build_design(frame, "def", terms)
+            codes, uniques = pd.factorize(design.align(frame[CLUSTER_COLUMNS[est.cluster]].to_numpy()))
+            X = design.X
+            Xn = np.ascontiguousarray(X[:, [terms.index(t) for t in null_terms]])
+            restricted = fit_logit_arrays(design.y, Xn)
+            observed = fit_logit_arrays(design.y, X)
+        except ConvergenceError:
+            rows += [{"key": choices.key(), "model": m, "draw": b, "estimate": np.nan,
+                      "se": np.nan, "p": np.nan} for b in range(draws)]
+            continue
+        p_null = 1.0 / (1.0 + np.exp(-(Xn @ restricted.params)))
+        kept = frame.iloc[np.flatnonzero(design.mask)]
+        j = terms.index(term)
+        for b in range(draws):
+            y = (uniforms(kept, seed, b) < p_null).astype("float64")
+            try:
+                fit = fit_logit_arrays(y, X, start=observed.params, cluster_codes=codes,
+                                       n_clusters=len(uniques), check=False)
+                coef, se = fit.params[j], float(np.sqrt(fit.cov_cluster[j, j]))
+                p = float(2 * stats.norm.sf(abs(coef / se)))
+            except ConvergenceError:
+                coef = se = p = np.nan
+            rows.append({"key": choices.key(), "model": m, "draw": b, "estimate": coef,
+                         "se": se, "p": p})
+    return pd.DataFrame(rows)
+
+
+def summarise_draws(draws: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
+    """Per model and draw: the median estimate across specifications and the shares of
+    significant negative and positive estimates (the curve under the null)."""
+    d = draws.dropna(subset=["estimate"])
+    sig = d["p"] < level
+    d = d.assign(neg=sig & (d["estimate"] < 0), pos=sig & (d["estimate"] > 0))
+    return (d.groupby(["model", "draw"])
+            .agg(median=("estimate", "median"), share_negative=("neg", "mean"),
+                 share_positive=("pos", "mean"), specifications=("estimate", "size"))
+            .reset_index())
+
+
+def null_test(observed: pd.DataFrame, curves: pd.DataFrame, model: str) -> dict:
+    """Observed curve statistics of ``model`` against the curves under the null.
+
+    ``observed`` has one row per specification (``estimate``, ``p``); ``curves`` is
+    :func:`summarise_draws` output.  The p-values are the shares of null curves at least as
+    extreme as the observed one: a median as far from zero (two-sided), a share of
+    significant negative estimates as large.
+    """
+    obs = observed.dropna(subset=["estimate"])
+    sig = obs["p"] < 0.05
+    median = float(obs["estimate"].median())
+    share_neg = float((sig & (obs["estimate"] < 0)).mean())
+    c = curves[curves["model"] == model]
+    n = len(c)
+    return {
+        "model": model, "draws": n, "observed median": median,
+        "observed share significant negative": share_neg,
+        "null median (median of draws)": float(c["median"].median()) if n else np.nan,
+        "null share significant negative (median of draws)": float(c["share_negative"].median()) if n else np.nan,
+        "p (median)": float(((c["median"].abs() >= abs(median)).sum() + 1) / (n + 1)) if n else np.nan,
+        "p (share negative)": float(((c["share_negative"] >= share_neg).sum() + 1) / (n + 1)) if n else np.nan,
+    }
