@@ -121,6 +121,7 @@ class PieceCache:
             memory_mb = float(os.environ.get("COUPPROOF_CACHE_MEMORY_MB", 512))
         self._memory_budget = int(memory_mb * 1e6)
         self._cleaned: set[Path] = set()
+        self._keys: dict[tuple, str] = {}
         self.builds: dict[str, int] = {}
         self.loads: dict[str, int] = {}
 
@@ -131,10 +132,14 @@ class PieceCache:
     # --- keys ---------------------------------------------------------------------------
     def key(self, name: str, reads: Mapping, modules: Iterable[str] = (),
             sources: Iterable[str] = ()) -> str:
-        blob = json.dumps({"piece": name, "reads": dict(reads),
-                           "code": code_fingerprint((*BASE_MODULES, *modules)),
-                           "sources": source_hashes(sources)}, sort_keys=True, default=str)
-        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+        memo = (name, json.dumps(dict(reads), sort_keys=True, default=str), tuple(modules),
+                tuple(sources))
+        if memo not in self._keys:
+            blob = json.dumps({"piece": name, "reads": dict(reads),
+                               "code": code_fingerprint((*BASE_MODULES, *modules)),
+                               "sources": source_hashes(sources)}, sort_keys=True, default=str)
+            self._keys[memo] = hashlib.sha256(blob.encode()).hexdigest()[:16]
+        return self._keys[memo]
 
     def paths(self, name: str, key: str, kind: str) -> tuple[Path, Path]:
         folder = self.root / name

@@ -82,6 +82,18 @@ def defense_pacts(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
         modules=("coupproof.panel.alliances",), sources=("atop_alliances", "atop_members"))
 
 
+def pact_rows(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
+    """``def_atopid`` (the new pact formed in the dyad-year, NaN for none) for every skeleton
+    row under ``data``'s event rule (cached, aligned with :func:`dyad_skeleton`)."""
+    def build():
+        skeleton = dyad_skeleton(cache)
+        return pd.DataFrame({"def_atopid": pact_ids(skeleton, defense_pacts(data, cache))})
+
+    return cache.get("pact_rows", {"def_rule": data.def_rule, "def_obligation": data.def_obligation},
+                     build, modules=("coupproof.panel.dyads", "coupproof.panel.alliances"),
+                     sources=("cow_states", "atop_alliances", "atop_members"))
+
+
 def concession_counts(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
     """Concessions made by each signatory of each alliance under ``data.concession_items``."""
     return cache.get(
@@ -218,7 +230,7 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
             out[c] = shared_defense(data, cache)[c].to_numpy()[at]
         elif c in ("def", "def_atopid", "concessionsA", "concessionsB"):
             if "def_atopid" not in out:
-                out["def_atopid"] = pact_ids(keys, defense_pacts(data, cache))
+                out["def_atopid"] = pact_rows(data, cache)["def_atopid"].to_numpy()[at]
                 out["def"] = (~np.isnan(out["def_atopid"])).astype("int8")
             if c.startswith("concessions"):
                 code = keys["ccode1" if c.endswith("A") else "ccode2"].to_numpy(dtype="int64")
