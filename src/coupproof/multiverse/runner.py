@@ -138,7 +138,7 @@ def run(specs: Sequence[Choices], store: ResultStore, *, scheduler: str | None =
 
 
 def _progress(total: int, skipped: int, enabled: bool):
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     desc = f"specifications ({skipped} already done)" if skipped else "specifications"
     return tqdm(total=total, desc=desc, unit="spec", disable=not enabled, file=sys.stderr,
