@@ -161,7 +161,8 @@ def regime_difference(col, interregnum: str = "B_missing") -> np.ndarray:
     """|polity2_A − polity2_B| in t−1 from arrays ``col["polity2_l_A"]`` … ``col["polity_l_B"]``
     (raw Polity scores, −77 = interregnum), under an interregnum rule (see
     :func:`add_dyadic_measures`)."""
-    diff = np.abs(col["polity2_l_A"] - col["polity2_l_B"])
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(col["polity2_l_A"] - col["polity2_l_B"])
     if interregnum == "B_missing":
         return np.where(col["polity_l_B"] == -77, np.nan, diff)
     if interregnum == "both_missing":
