@@ -2,7 +2,10 @@
 
 Sections (``python scripts/benchmark.py [section ...]``, default all):
 
-* ``panel``  - the threat measure, the panel build, the cached load
+* ``panel``  - the threat measure, the panel from raw files and from cached pieces, and the
+  fast estimation frame beside the verb pipeline it replaced for the models
+* ``multiverse`` - specifications per second: a serial loop, the dask runner with 1 and 2
+  workers (warm piece cache), and peak memory per worker
 * ``models`` - model fitting: Table 1, Model 4 by every route (the removed Newton solver,
   statsmodels from zeros and from good starting values, the fast path), the multiverse's
   throughput, and every fit of the book together
@@ -38,18 +41,84 @@ def timed(label, fn, repeat=1):
 # panel
 # ======================================================================================
 def panel_section():
-    try:
-        from coupproof.panel.build import build_panel, load_panel
-        from coupproof.panel.params import PanelParams
-        from coupproof.panel.threat import ThreatParams, build_threat
-    except ImportError as err:  # the panel API is being reworked
-        print(f"panel section skipped: {err}")
-        return
-    params = PanelParams()
-    timed("threat measure, all state-years 1816-2010", lambda: build_threat(ThreatParams()))
-    timed("panel build from raw files (incl. threat)", lambda: build_panel(params))
-    load_panel(params, verbose=False)
-    timed("panel load from cache", lambda: load_panel(params, verbose=False), repeat=3)
+    """Threat, panel and estimation frame: from raw files, from the piece cache, and the fast
+    estimation frame beside the verb pipeline it replaced for the models."""
+    import tempfile
+
+    from coupproof.analysis import estimation_frame
+    from coupproof.cache import PieceCache
+    from coupproof.panel.build import build_panel
+    from coupproof.panel.sample import restrict_sample
+    from coupproof.panel.threat import build_threat
+    from coupproof.panel.variables import analysis_frame
+    from coupproof.params import Choices
+
+    data = Choices().data
+    with tempfile.TemporaryDirectory() as tmp:
+        cold = PieceCache(tmp)
+        timed("threat measure 1816-2010 from raw files (cold cache)", lambda: build_threat(data, cold))
+        timed("panel from raw files, every piece built (cold cache)",
+              lambda: build_panel(data, cache=PieceCache(Path(tmp) / "panel")))
+        warm_dir = Path(tmp) / "panel"
+        timed("panel from the pieces on disk (hash-checked)",
+              lambda: build_panel(data, cache=PieceCache(warm_dir)), repeat=3)
+        mem = PieceCache(warm_dir)
+        build_panel(data, cache=mem)
+        timed("panel from the pieces in memory", lambda: build_panel(data, cache=mem), repeat=3)
+    choices = Choices()
+    estimation_frame(choices)
+    timed("estimation frame: verb pipeline, then restrict (replaced)",
+          lambda: analysis_frame(restrict_sample(build_panel(data), choices.sample)), repeat=3)
+    timed("estimation frame: filter first, then take columns (used)",
+          lambda: estimation_frame(choices), repeat=3)
+
+
+# ======================================================================================
+# multiverse
+# ======================================================================================
+def _peak_mb() -> float:
+    """This process's peak resident memory in MB (VmHWM: the high-water mark of its own
+    address space; getrusage's maxrss can report a parent's peak in spawned children)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def multiverse_section(n: int = 48):
+    """Throughput of the multiverse from a warm piece cache: a serial loop in this process,
+    and the dask runner with 1 and 2 workers; peak memory per worker."""
+    import tempfile
+
+    from coupproof.multiverse import space
+    from coupproof.multiverse.evaluate import evaluate
+    from coupproof.multiverse.runner import connect, run
+    from coupproof.multiverse.store import ResultStore
+
+    specs = space.sample(n, seed=99)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for c in specs:  # warm the piece cache (and this process)
+            evaluate(c)
+        t0 = time.perf_counter()
+        for c in specs:
+            evaluate(c)
+        serial = time.perf_counter() - t0
+    print(f"  {'serial loop in one process (the alternative)':<62} {n / serial:6.2f} specs/s")
+    for workers in (1, 2):
+        client = connect(None, workers)
+        try:
+            run(specs[:2], ResultStore(tempfile.mkdtemp()), client=client, progress=False)  # start-up
+            t0 = time.perf_counter()
+            run(specs, ResultStore(tempfile.mkdtemp()), client=client, progress=False)
+            dt = time.perf_counter() - t0
+            rss = client.run(_peak_mb)
+        finally:
+            cluster = client.cluster
+            client.close()
+            cluster.close()
+        print(f"  {f'dask runner, {workers} worker(s), warm cache':<62} {n / dt:6.2f} specs/s"
+              f"   peak RSS per worker {max(rss.values()):.0f} MB")
 
 
 # ======================================================================================
@@ -294,7 +363,7 @@ def book_fits(frame):
     print(f"  {'all fits together (target <= 30 s)':<62} {total:7.2f} s")
 
 
-SECTIONS = {"panel": panel_section, "models": models_section}
+SECTIONS = {"panel": panel_section, "models": models_section, "multiverse": multiverse_section}
 
 if __name__ == "__main__":
     chosen = sys.argv[1:] or list(SECTIONS)
