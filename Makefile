@@ -1,65 +1,74 @@
-# Two entry points for users:  `make book`  and  `make test`.
+# Two entry points for users:  `make book`  and  `make test`.  Neither needs root.
 # Everything else is a step they call.  All steps print what they do.
+#
+#   make book                    environment, data, changed notebooks, HTML
+#   make test                    the same, plus unit tests, golden values and site checks
+#   make notebooks NB="04 06"    (re)execute only the notebooks whose names start so
+#   make PYTHON=python3.12 ...   build the environment with that interpreter (3.11-3.13)
 
-PYTHON ?= python3.11
+PYTHON ?=
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
+STAGE  := _build/stage
+HTML   := _build/html
+NB     ?=
+ARGS   ?=
 
-.PHONY: book test env data notebooks html unit goldens browser browser-deps benchmark lock clean
+.PHONY: book test env lab data notebooks html unit goldens site benchmark multiverse rerun \
+        lock clean
 
 book: env data notebooks html
-	@echo ">>> book ready: _build/html/index.html"
+	@echo ">>> book ready: $(HTML)/index.html"
 
-test: env data unit notebooks goldens html browser
+test: env data unit notebooks goldens html site
 	@echo ">>> all checks passed"
 
-env: $(STAMP)
+env:
+	@PYTHON="$(PYTHON)" VENV="$(VENV)" LOCK=requirements.lock sh scripts/env.sh
 
-$(STAMP): requirements.lock pyproject.toml
-	@echo ">>> creating the virtual environment in $(VENV) (Python 3.11) and installing the lock file"
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip uv
-	$(VENV)/bin/uv pip sync --python $(PY) requirements.lock
-	$(VENV)/bin/uv pip install --python $(PY) --no-deps -e .
-	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
-	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+lab: env
+	@echo ">>> adding JupyterLab (requirements-lab.lock) to $(VENV)"
+	$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements-lab.lock
 
 data: env
 	@echo ">>> fetching and verifying the raw data (COUPPROOF_DATA_DIR=$${COUPPROOF_DATA_DIR:-data/raw})"
 	$(PY) -m coupproof.sources.registry fetch
 
-notebooks: env
-	@echo ">>> executing every notebook with papermill into book/executed/"
-	$(PY) scripts/run_notebooks.py
+notebooks: env data
+	@echo ">>> executing the notebooks whose inputs changed (papermill) into $(STAGE)/notebooks/"
+	$(PY) scripts/run_notebooks.py $(NB)
 
-html: env
-	@echo ">>> building the HTML book with jupyter-book (warnings are errors)"
-	$(VENV)/bin/jupyter-book build . --all -W --keep-going
+# Incremental: Sphinx rereads only changed pages.  A failed build drops Sphinx's saved state,
+# so the next build reads every page again and no warning is hidden by an unchanged page.
+html: notebooks
+	@echo ">>> building the HTML book from $(STAGE) with jupyter-book (warnings are errors)"
+	@$(VENV)/bin/jupyter-book build $(STAGE) --path-output . -W --keep-going -q \
+	  || { rm -rf _build/.doctrees; echo ">>> book build failed (see above)"; exit 1; }
 
-unit: env
+unit: env data
 	@echo ">>> unit and data tests"
-	$(PY) -m pytest tests -m "not browser" -q
+	$(PY) -m pytest tests --ignore=tests/browser -q -p no:cacheprovider
 
-goldens: env
-	@echo ">>> re-executing notebooks with nbval and checking golden cells"
-	$(PY) -m pytest --nbval-lax notebooks -q -p no:cacheprovider
+goldens: notebooks
+	@echo ">>> golden cells: nbval against the papermill runs (no second execution)"
+	$(PY) scripts/check_goldens.py
 
-browser-deps:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
-	  echo ">>> installing Debian's chromium and chromium-driver for the browser test"; \
-	  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }
-
-browser: env browser-deps
-	@echo ">>> browser test: headless Chromium over every page of _build/html"
-	$(PY) -m pytest tests/browser -m browser -q
+site: html
+	@echo ">>> site checks on $(HTML): links and anchors (pytest-check-links, offline), launch links, headless Chromium"
+	$(PY) -m pytest tests/browser -q -p no:cacheprovider
 
 benchmark: env data
 	$(PY) scripts/benchmark.py
+
+multiverse: env data
+	$(PY) -m coupproof.multiverse $(ARGS)
+
+rerun: env data
+	$(PY) -m coupproof.rerun $(ARGS)
 
 lock:
 	uv pip compile pyproject.toml --extra book --extra dev --python-version 3.11 -o requirements.lock
 	uv pip compile pyproject.toml --extra book --extra dev --extra lab --python-version 3.11 -o requirements-lab.lock
 
 clean:
-	rm -rf _build book/executed results data/cache
+	rm -rf _build results data/cache artifacts
