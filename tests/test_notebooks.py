@@ -13,8 +13,12 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 GOLDEN = "nbval-check-output"
 
 
-def test_there_are_notebooks():
-    assert len(NOTEBOOKS) >= 3
+def test_chapter_numbers_are_unique():
+    # chapters are cited by number ("chapter 05"); two files must never share one
+    assert NOTEBOOKS, "no notebooks found under notebooks/"
+    numbers = [p.name[:2] for p in NOTEBOOKS]
+    shared = sorted({n for n in numbers if numbers.count(n) > 1})
+    assert not shared, f"chapter numbers used twice: {shared}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -1,4 +1,5 @@
-"""The dyad-year verbs on five-row frames: construction, DV, shared pacts, merges, regime difference."""
+"""The dyad-year verbs on five-row frames: construction, DV and its pact ids, shared pacts,
+merges by position and by key, regime difference."""
 
 import numpy as np
 import pandas as pd
@@ -6,7 +7,8 @@ import pytest
 
 from coupproof.panel import alliances as al
 from coupproof.panel.dyads import (add_alliance_ties, add_dyadic_measures, add_new_pacts,
-                                   add_state_attributes, directed_dyad_years)
+                                   add_state_attributes, add_state_rows, directed_dyad_years,
+                                   dyad_year_keys, pact_ids, regime_difference)
 
 
 def system():
@@ -105,3 +107,122 @@ def test_new_defense_pacts_rules():
     assert al.new_defense_pacts(alliances, m2, rule="concessions_coded").empty
     with pytest.raises(ValueError, match="allowed"):
         al.new_defense_pacts(alliances, m, rule="any")
+
+
+# --- pact_ids -----------------------------------------------------------------------------
+
+
+def pacts(rows):
+    return pd.DataFrame(rows, columns=["atopid", "ccode1", "ccode2", "year"])
+
+
+def ids_by_dyad(d, ids):
+    return {(a, b, y): i for a, b, y, i in zip(d["ccode1"], d["ccode2"], d["year"], ids)
+            if not np.isnan(i)}
+
+
+def test_pact_ids_in_both_directions_and_the_first_atopid():
+    d = directed_dyad_years(system(), 2000, 2001)
+    # pact 5 is listed as (2, 1); pacts 9 and 4 are two pacts of 1 and 3 in 2001
+    ids = pact_ids(d, pacts([(5, 2, 1, 2000), (9, 1, 3, 2001), (4, 1, 3, 2001)]))
+    # both directions name pact 5 in 2000, and pact 4 (the first atopid) in 2001
+    assert ids_by_dyad(d, ids) == {(1, 2, 2000): 5, (2, 1, 2000): 5,
+                                   (1, 3, 2001): 4, (3, 1, 2001): 4}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "pact_ids takes the first atopid per listed (ccode1, ccode2), so two pacts of one pair "
+    "listed in opposite orders give the two directions different atopids (last write wins); "
+    "new_defense_pacts always lists ccode1 < ccode2, so the panel itself is not affected"))
+def test_pact_ids_first_atopid_whatever_order_the_pair_is_listed_in():
+    d = directed_dyad_years(system(), 2000, 2001)
+    ids = pact_ids(d, pacts([(9, 1, 3, 2001), (4, 3, 1, 2001)]))
+    # one event, pact 4 (the first atopid), in both directions
+    assert ids_by_dyad(d, ids) == {(1, 3, 2001): 4, (3, 1, 2001): 4}
+
+
+def test_pact_ids_ignore_members_that_are_not_states_and_years_outside():
+    d = directed_dyad_years(system(), 2000, 2001)
+    ids = pact_ids(d, pacts([(1, 1, 8152, 2000), (2, 12345, 1, 2000), (3, 1, 2, 1999),
+                             (4, 2, 3, 2001)]))
+    # 8152 and 12345 are ATOP non-state members (no dyad; 12345 would not even fit a key);
+    # 1999 is outside the dyad-years; only pact 4 lands, in both directions
+    assert ids_by_dyad(d, ids) == {(2, 3, 2001): 4, (3, 2, 2001): 4}
+    assert np.isnan(pact_ids(d, pacts([]))).all()
+
+
+def test_pact_ids_do_not_depend_on_the_dyads_row_order():
+    d = directed_dyad_years(system(), 2000, 2001)
+    p = pacts([(5, 1, 2, 2000), (4, 2, 3, 2001)])
+    shuffled = d.sample(frac=1, random_state=3)
+    assert not shuffled.index.is_monotonic_increasing
+    assert ids_by_dyad(shuffled, pact_ids(shuffled, p)) == ids_by_dyad(d, pact_ids(d, p))
+
+
+def test_dyad_year_keys_are_year_major_and_reject_wide_codes():
+    keys = dyad_year_keys(pd.DataFrame({"ccode1": [2, 990], "ccode2": [20, 2], "year": [1999, 2000]}))
+    assert keys.tolist() == [1999_0002_0020, 2000_0990_0002]
+    with pytest.raises(ValueError, match="0..9999"):
+        dyad_year_keys(pd.DataFrame({"ccode1": [10_000], "ccode2": [2], "year": [2000]}))
+
+
+# --- regime difference ----------------------------------------------------------------------
+
+def test_regime_difference_on_arrays():
+    col = {"polity2_l_A": np.array([-7.0, 0.0, 5.0, np.nan]),
+           "polity2_l_B": np.array([3.0, 0.0, -5.0, 1.0]),
+           "polity_l_A": np.array([-7.0, -77.0, 5.0, -66.0]),
+           "polity_l_B": np.array([3.0, -77.0, -5.0, 1.0])}
+    # |−7 − 3| = 10; two interregna (both 0) = 0 under "polity2"; |5 − (−5)| = 10; A missing
+    np.testing.assert_array_equal(regime_difference(col, "polity2"), [10, 0, 10, np.nan])
+    np.testing.assert_array_equal(regime_difference(col, "B_missing"), [10, np.nan, 10, np.nan])
+    np.testing.assert_array_equal(regime_difference(col, "both_missing"), [10, np.nan, 10, np.nan])
+    col["polity_l_B"][1] = 0.0          # only A in interregnum
+    np.testing.assert_array_equal(regime_difference(col, "B_missing"), [10, 0, 10, np.nan])
+    np.testing.assert_array_equal(regime_difference(col, "both_missing"), [10, np.nan, 10, np.nan])
+    with pytest.raises(ValueError, match="allowed"):
+        regime_difference(col, "A_missing")
+
+
+def test_dyadic_measures_need_their_inputs():
+    with pytest.raises(KeyError, match="add_state_attributes"):
+        add_dyadic_measures(pd.DataFrame({"polity2_l_A": [1.0]}))
+
+
+# --- add_state_attributes: by position and by key give the same frame -----------------------
+
+def state_table():
+    s = system().copy()
+    s = pd.concat([s, pd.DataFrame({"ccode": [3], "year": [2000]})], ignore_index=True)
+    s = s.sort_values(["ccode", "year"]).reset_index(drop=True)   # canonical order
+    s["polity2_l"] = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    s["threat_l"] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    return s
+
+
+def test_positional_and_key_paths_give_the_same_frame():
+    # the state table has an extra row (3, 2000) that no dyad uses, and lacks (2, 2001), so
+    # that B = 2 in 2001 has no match
+    states = state_table()
+    states = states[~((states["ccode"] == 2) & (states["year"] == 2001))].reset_index(drop=True)
+    index = states[["ccode", "year"]]
+    d = add_state_rows(directed_dyad_years(system(), 2000, 2001), index)
+    by_position = add_state_attributes(d, states, ["polity2_l", "threat_l"], ["threat_l"], index=index)
+    by_key = add_state_attributes(d, states, ["polity2_l", "threat_l"], ["threat_l"])
+    pd.testing.assert_frame_equal(by_position, by_key)
+    o = by_key.set_index(["ccode1", "ccode2", "year"])
+    # (1, 2001) is row 1 of the states: polity2_l 2; B = 2 in 2001 has no state row -> missing
+    assert o.loc[(1, 2, 2001), "polity2_l_A"] == 2.0 and np.isnan(o.loc[(1, 2, 2001), "threat_l_B"])
+    assert list(by_key.columns[-3:]) == ["polity2_l_A", "threat_l_A", "threat_l_B"]
+
+
+def test_rows_of_another_index_fall_back_to_the_key_path():
+    states = state_table()
+    index = states[["ccode", "year"]]
+    d = add_state_rows(directed_dyad_years(system(), 2000, 2001), index)
+    shuffled = states.sample(frac=1, random_state=1).reset_index(drop=True)
+    # a_row/b_row point into `index`, not into the shuffled table: positions would be wrong,
+    # so the verb must look the rows up by key
+    out = add_state_attributes(d, shuffled, ["polity2_l"], [], index=index)
+    ref = add_state_attributes(d, states, ["polity2_l"], [])
+    pd.testing.assert_frame_equal(out, ref)
