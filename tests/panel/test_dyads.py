@@ -130,10 +130,6 @@ def test_pact_ids_in_both_directions_and_the_first_atopid():
                                    (1, 3, 2001): 4, (3, 1, 2001): 4}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "pact_ids takes the first atopid per listed (ccode1, ccode2), so two pacts of one pair "
-    "listed in opposite orders give the two directions different atopids (last write wins); "
-    "new_defense_pacts always lists ccode1 < ccode2, so the panel itself is not affected"))
 def test_pact_ids_first_atopid_whatever_order_the_pair_is_listed_in():
     d = directed_dyad_years(system(), 2000, 2001)
     ids = pact_ids(d, pacts([(9, 1, 3, 2001), (4, 3, 1, 2001)]))

@@ -94,11 +94,7 @@ VERSIONED = [d for d, (_, ids) in sources.READERS.items() if isinstance(ids, dic
 
 
 @pytest.mark.parametrize("dataset", [
-    pytest.param(d, marks=pytest.mark.xfail(strict=True, reason=(
-        "read_threat_series defaults to version 2018-10 (leeds_savun_threat_v2) but "
-        "file_id('threat_series') — the file read() counts for a call without a version — "
-        "is the first listed, 2018-08 (leeds_savun_threat_v1)")))
-    if d == "threat_series" else d for d in VERSIONED])
+    *VERSIONED])
 def test_the_default_version_is_the_file_counted_for_it(dataset):
     reader, ids = sources.READERS[dataset]
     default = inspect.signature(reader).parameters["version"].default
@@ -106,10 +102,6 @@ def test_the_default_version_is_the_file_counted_for_it(dataset):
     assert sources.file_id(dataset) == ids[default]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "read() keys its parsed frames by (dataset, version) as given, so read('polity') and "
-    "read('polity', 'IV') parse the same raw file twice; every caller in the package passes "
-    "a version, so a panel build is not affected"))
 def test_the_default_version_and_its_name_share_one_parse(monkeypatch, fresh):
     reader = CountingReader()
     monkeypatch.setitem(sources.READERS, "polity", (reader, {"IV": "polity4", "5": "polity5"}))

@@ -122,3 +122,20 @@ def shared_by(records: pd.DataFrame, top: int = 10) -> pd.DataFrame:
         rows.append({"choice": label, "most common option": counts.index[0],
                      "share of the nearest": counts.iloc[0] / len(near), "book's default": default})
     return pd.DataFrame(rows).sort_values("share of the nearest", ascending=False, kind="stable")
+
+
+def option_profile(records: pd.DataFrame) -> pd.DataFrame:
+    """For every searched choice and option: how many evaluated constructions used it, the
+    smallest distance among them, and its gap to the overall best."""
+    ok = records[records["distance"].notna()]
+    overall = float(ok["distance"].min())
+    rows = []
+    for d in search_dimensions():
+        col = f"choice.{d.name}"
+        if col not in ok:
+            continue
+        for option, g in ok.groupby(col):
+            rows.append({"choice": d.label, "option": option, "constructions": len(g),
+                         "best distance": float(g["distance"].min()),
+                         "gap to the overall best": float(g["distance"].min()) - overall})
+    return pd.DataFrame(rows)

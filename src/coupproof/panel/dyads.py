@@ -60,7 +60,10 @@ def pact_ids(dyads: pd.DataFrame, pacts: pd.DataFrame) -> np.ndarray:
     """The atopid of the new pact A and B form in each dyad-year (NaN for none), either
     direction.  Two pacts signed by the same pair in one year are one event (the first
     atopid; it happens twice in ATOP, both before 1860)."""
-    p = (pacts.sort_values("atopid")
+    pair = pd.DataFrame({"ccode1": np.minimum(pacts["ccode1"], pacts["ccode2"]),
+                         "ccode2": np.maximum(pacts["ccode1"], pacts["ccode2"]),
+                         "year": pacts["year"], "atopid": pacts["atopid"]})
+    p = (pair.sort_values("atopid")
          .groupby(["ccode1", "ccode2", "year"], as_index=False)["atopid"].first())
     both = pd.concat([p, p.rename(columns={"ccode1": "ccode2", "ccode2": "ccode1"})], ignore_index=True)
     out = np.full(len(dyads), np.nan)

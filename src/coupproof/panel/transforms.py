@@ -96,7 +96,8 @@ def lookup_join(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str],
 def take_rows(frame: pd.DataFrame, pos: np.ndarray, index: pd.Index | None = None) -> pd.DataFrame:
     """``frame``'s rows at positions ``pos`` (−1 gives a missing row), as a new frame.
 
-    Integer and boolean columns become float where a row is missing, as in a left merge.
+    Integer columns become float and boolean columns object where a row is missing, as in a
+    left merge.
     Float columns are taken together as one 2-D block (one copy, no consolidation later).
     """
     pos = np.asarray(pos)

@@ -14,6 +14,7 @@ panel build that needs the ATOP member file in three places reads it once
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import pandas as pd
@@ -59,8 +60,22 @@ def _check(dataset: str) -> None:
         raise KeyError(f"unknown dataset {dataset!r}; known: {', '.join(READERS)}")
 
 
+def default_version(dataset: str) -> str | None:
+    """The version a dataset's reader reads when none is given (None: not versioned)."""
+    _check(dataset)
+    reader, ids = READERS[dataset]
+    if isinstance(ids, str):
+        return None
+    param = inspect.signature(reader).parameters.get("version")
+    default = None if param is None else param.default
+    if default is None or default is inspect.Parameter.empty:
+        return next(iter(ids))  # a reader without a default reads the first listed version
+    return default
+
+
 def file_id(dataset: str, version: str | None = None) -> str:
-    """The registry id of the raw file behind ``dataset`` (and ``version``)."""
+    """The registry id of the raw file behind ``dataset`` (and ``version``; default: the
+    reader's own default version)."""
     _check(dataset)
     ids = READERS[dataset][1]
     if isinstance(ids, str):
@@ -68,7 +83,7 @@ def file_id(dataset: str, version: str | None = None) -> str:
             raise ValueError(f"dataset {dataset!r} has no versions")
         return ids
     if version is None:
-        return next(iter(ids.values()))
+        version = default_version(dataset)
     if version not in ids:
         raise ValueError(f"unknown {dataset} version {version!r}; allowed: {', '.join(ids)}")
     return ids[version]
@@ -91,6 +106,8 @@ def read(dataset: str, version: str | None = None) -> pd.DataFrame:
     Returns a copy, so callers may modify it freely.
     """
     _check(dataset)
+    if version is None:
+        version = default_version(dataset)
     fid = file_id(dataset, version)
     key = (dataset, version)
     if key not in _PARSED:

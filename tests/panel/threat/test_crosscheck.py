@@ -72,10 +72,6 @@ def test_country_series_long_form(posted):
                                    [20, 2000, "posted", 0.0], [20, 2001, "posted", 2.0]]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compare_with_series takes 'yearly changes' as differences between consecutive rows of a "
-    "state, so across a year missing from either series it correlates a two-year change "
-    "with the one-year ones (groupby.diff by row, not by year)"))
 def test_yearly_changes_do_not_span_a_missing_year(monkeypatch):
     posted = pd.DataFrame({
         # state 2: no posted value in 1992; states 20 and 200 complete

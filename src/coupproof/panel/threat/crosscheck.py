@@ -39,7 +39,7 @@ def compare_with_series(ours: pd.DataFrame, versions=tuple(THREAT_SERIES_FILES),
     rows = []
     for v in versions:
         p = paired(ours, v, years)
-        change = p.sort_values(["ccode", "year"]).groupby("ccode")[["ours", "posted"]].diff().dropna()
+        change = yearly_changes(p)
         rows.append({
             "version": v, "years": f"{int(p['year'].min())}–{int(p['year'].max())}",
             "state-years": len(p), "mean (ours)": p["ours"].mean(), "mean (posted)": p["posted"].mean(),
@@ -49,6 +49,14 @@ def compare_with_series(ours: pd.DataFrame, versions=tuple(THREAT_SERIES_FILES),
             "r of yearly changes": change["ours"].corr(change["posted"]) if len(change) > 2 else np.nan,
         })
     return pd.DataFrame(rows)
+
+
+def yearly_changes(p: pd.DataFrame) -> pd.DataFrame:
+    """Within-state changes from year t−1 to t of both series (``ours``, ``posted``); a pair
+    of rows more than one year apart (a gap in either series) gives no change."""
+    p = p.sort_values(["ccode", "year"])
+    diff = p.groupby("ccode")[["ours", "posted", "year"]].diff()
+    return diff.loc[diff["year"] == 1, ["ours", "posted"]]
 
 
 def country_series(ours: pd.DataFrame, ccodes, version: str = "2018-10",

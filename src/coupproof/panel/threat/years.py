@@ -155,23 +155,26 @@ class YearArrays(Mapping):
         """The per-year arrays flattened into one vector, with each year's shape."""
         shapes = np.array([a.shape if a.ndim == 2 else (a.shape[0], 0) for a in self.arrays],
                           dtype=np.int64).reshape(-1, 2)
+        ndim = np.array([a.ndim for a in self.arrays], dtype=np.int64)
         flat = (np.concatenate([a.ravel() for a in self.arrays]) if self.arrays
                 else np.array([]))
-        return {"values": flat, "shapes": shapes}
+        return {"values": flat, "shapes": shapes, "ndim": ndim}
 
     @classmethod
     def from_arrays(cls, index: SystemIndex, stored: Mapping[str, np.ndarray],
                     name: str) -> "YearArrays":
         """Inverse of :meth:`to_arrays` for the same system index."""
         shapes, flat = np.asarray(stored["shapes"]), np.asarray(stored["values"])
-        sizes = [int(r * c) if c else int(r) for r, c in shapes]
+        ndim = np.asarray(stored["ndim"]) if "ndim" in stored else \
+            np.where(shapes[:, 1] > 0, 2, 1) if len(shapes) else np.array([], dtype=np.int64)
+        sizes = [int(r * c) if d == 2 else int(r) for (r, c), d in zip(shapes, ndim)]
         if len(sizes) != len(index.members) or sum(sizes) != flat.size:
             raise ValueError(f"stored {name} arrays do not fit the system index")
         bounds = np.concatenate([[0], np.cumsum(sizes)])
         arrays = []
-        for k, (r, c) in enumerate(shapes):
+        for k, ((r, c), d) in enumerate(zip(shapes, ndim)):
             part = flat[bounds[k]:bounds[k + 1]]
-            arrays.append(part.reshape(int(r), int(c)) if c else part)
+            arrays.append(part.reshape(int(r), int(c)) if d == 2 else part)
         return cls(index, tuple(arrays), name)
 
 
