@@ -62,18 +62,21 @@ class Group:
     after_any_run: bool = False
 
 
-#: The build order.  02 builds and caches the panel the chapters read; the scorecard reads the
-#: results files every chapter writes; the status page reads the run times of all the others.
+#: The build order.  02 builds and caches the panel pieces the chapters read; the multiverse
+#: chapter starts its own worker processes (one per core), so it runs alone rather than beside
+#: another chapter, which would only add its memory; the scorecard reads the results files every
+#: chapter writes; the status page reads the run times of all the others.
 SCHEDULE = (
     Group("setup", ("00_", "01_", "02_", "03_"), jobs=2),
     Group("chapters", (), jobs=2),
+    Group("multiverse", ("18_",), jobs=1),
     Group("scorecard", ("17_",), reads=("results",)),
     Group("status", ("99_",), after_any_run=True),
 )
 
 #: Chapters known to run longest; on a first build (no run times recorded yet) they start first
-#: in their group, so they do not end the build running alone.
-LONGEST = ("18_",)
+#: in their group, so they do not end the group running alone.
+LONGEST = ("05_", "16_")
 
 
 @dataclass(frozen=True)

@@ -204,9 +204,21 @@ def test_pages_are_staged_as_they_are_and_deleted_pages_removed(toy):
 
 
 def test_longest_first_uses_recorded_times_then_the_known_long_chapters():
-    runs = [rn.Run(Path(n), [], {}) for n in ("04_a.ipynb", "05_b.ipynb", "18_long.ipynb")]
+    runs = [rn.Run(Path(n), [], {}) for n in ("04_a.ipynb", "09_b.ipynb", "16_long.ipynb")]
     assert [r.notebook.name for r in rn.longest_first(runs, {})] == [
-        "18_long.ipynb", "04_a.ipynb", "05_b.ipynb"]
-    timed = {"04_a.ipynb": 5.0, "05_b.ipynb": 50.0, "18_long.ipynb": 20.0}
+        "16_long.ipynb", "04_a.ipynb", "09_b.ipynb"]
+    timed = {"04_a.ipynb": 5.0, "09_b.ipynb": 50.0, "16_long.ipynb": 20.0}
     assert [r.notebook.name for r in rn.longest_first(runs, timed)] == [
-        "05_b.ipynb", "18_long.ipynb", "04_a.ipynb"]
+        "09_b.ipynb", "16_long.ipynb", "04_a.ipynb"]
+
+
+def test_the_project_schedule_runs_the_multiverse_alone_before_the_scorecard():
+    notebooks = [Path(n) for n in ("00_a.ipynb", "02_panel.ipynb", "04_t1.ipynb",
+                                   "17_scorecard.ipynb", "18_multiverse.ipynb", "99_status.ipynb")]
+    groups = [(g.name, g.jobs, [nb.name for nb in nbs])
+              for g, nbs in rn.assign_groups(notebooks, rn.SCHEDULE)]
+    assert groups == [("setup", 2, ["00_a.ipynb", "02_panel.ipynb"]),
+                      ("chapters", 2, ["04_t1.ipynb"]),
+                      ("multiverse", 1, ["18_multiverse.ipynb"]),
+                      ("scorecard", 1, ["17_scorecard.ipynb"]),
+                      ("status", 1, ["99_status.ipynb"])]
