@@ -1,7 +1,5 @@
 """The registry rejects corrupted and missing files with errors that name the problem."""
 
-import shutil
-
 import pytest
 
 from coupproof.sources import registry as reg
@@ -20,9 +18,8 @@ def test_corrupted_file_is_rejected_with_both_hashes(tmp_path, raw_data):
     bad_dir = tmp_path / "mirror"
     target = bad_dir / reg.entry("rivalries")["file"]
     target.parent.mkdir(parents=True)
-    shutil.copy(good, target)
-    with open(target, "ab") as fh:
-        fh.write(b"\0")
+    # the bytes, not shutil.copy: a mirror's files may be read-only, and so would the copy be
+    target.write_bytes(good.read_bytes() + b"\0")
     with pytest.raises(reg.HashMismatchError) as err:
         reg.fetch("rivalries", data_dir=bad_dir)
     msg = str(err.value)
