@@ -181,6 +181,17 @@ def test_a_changed_golden_value_fails_the_golden_check(toy):
     assert "42 3" in failed.stdout and "43 3" in failed.stdout
 
 
+def test_a_golden_cell_without_a_stored_value_is_named_and_not_compared(toy):
+    nb = nbformat.read(toy / "notebooks" / "04_toy.ipynb", as_version=4)
+    nb.cells[3].outputs, nb.cells[3].execution_count = [], None
+    nbformat.write(nb, toy / "notebooks" / "04_toy.ipynb")
+    result = subprocess.run([sys.executable, str(SCRIPTS / "check_goldens.py"), "--root",
+                             str(toy)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "notebooks/04_toy.ipynb cell 3 is tagged nbval-check-output but stores no golden" \
+        in result.stdout
+
+
 def test_a_failing_notebook_is_not_staged_and_stops_later_groups(toy):
     layout = rn.project_layout(toy)
     _edit_cell(toy / "notebooks" / "05_other.ipynb", 0, "raise ValueError('broken chapter')")
