@@ -7,12 +7,15 @@ import pytest
 from coupproof.report.compare import (
     compare,
     compare_stats,
+    implied_crossing,
     model_key,
     published_estimates,
     published_model_stats,
-    results_path,
+    published_stat,
+    published_text,
+    published_text_values,
+    published_value,
     star_thresholds,
-    write_results,
 )
 
 PUBLISHED = pd.DataFrame(
@@ -129,19 +132,28 @@ def test_compare_stats_keeps_every_published_statistic():
     assert compare_stats(long, 5).set_index(["model", "stat"]).loc[(2, "N"), "diff"] == 0
 
 
-def test_write_results_atomically(tmp_path, monkeypatch):
-    monkeypatch.setenv("COUPPROOF_RESULTS_DIR", str(tmp_path / "results"))
-    path = write_results(OURS, 5)
-    assert path == results_path(5) and path.name == "table05.csv"
-    pd.testing.assert_frame_equal(pd.read_csv(path), OURS)
+def test_star_thresholds_come_from_the_registry():
+    from coupproof.tables import TABLES
 
-    def broken(self, *args, **kwargs):
-        args[0].write("model,term\npartial")
-        raise OSError("disk full")
+    assert star_thresholds(5) == TABLES[5].stars == (0.05, 0.01, 0.001)
+    assert star_thresholds(1) == (0.1, 0.05, 0.01)
+    assert star_thresholds(99) == (0.1, 0.05, 0.01)   # a table outside the registry: the default
 
-    monkeypatch.setattr(pd.DataFrame, "to_csv", broken)
-    with pytest.raises(OSError):
-        write_results(OURS.iloc[:1], 5)
-    monkeypatch.undo()
-    pd.testing.assert_frame_equal(pd.read_csv(path), OURS)  # the old file is intact
-    assert [p.name for p in path.parent.iterdir()] == ["table05.csv"]  # no temporary left over
+
+def test_published_text_values_by_key():
+    values = published_text_values()
+    assert values["key"].is_unique and set(values.columns) >= {"key", "quantity", "value", "where"}
+    assert published_text("mean_threatB") == values.set_index("key").loc["mean_threatB", "value"]
+    with pytest.raises(KeyError, match="no published text value 'nope'"):
+        published_text("nope")
+
+
+def test_published_cells_and_the_crossing_they_imply():
+    pub = published_estimates(1).set_index(["model", "term"])
+    assert published_value(1, 4, "cb:threatB") == pub.loc[(4, "cb:threatB"), "coef"]
+    assert published_value(1, "M4", "cb", "se") == pub.loc[(4, "cb"), "se"]
+    expected = -pub.loc[(4, "cb"), "coef"] / pub.loc[(4, "cb:threatB"), "coef"]
+    assert implied_crossing(1, 4, "cb", "cb:threatB") == pytest.approx(expected)
+    assert published_stat(5, 1, "LL") == published_model_stats(5).query("model == 1 and stat == 'LL'")["value"].item()
+    with pytest.raises(KeyError, match="prints no term"):
+        published_value(1, 1, "threatB")

@@ -46,7 +46,7 @@ def _pred(n: int = 25) -> pd.DataFrame:
                       ("Mean (0.78)", 0.78)]:           # deliberately out of order
         eta = -6 + 3.5 * cb + 5.8 * grid - 7.7 * cb * grid
         p = 1 / (1 + np.exp(-eta))
-        frames.append(pd.DataFrame({"level": label, "moderator": grid, "estimate": p,
+        frames.append(pd.DataFrame({"level": label, "value": cb, "moderator": grid, "estimate": p,
                                     "lower": p * 0.5, "upper": np.minimum(p * 1.5, 1)}))
     return pd.concat(frames, ignore_index=True)
 
@@ -92,6 +92,17 @@ def test_figure3_levels_labels_and_save(tmp_path):
     assert out.exists() and out.stat().st_size > 1000
     assert fig.labels.x == "External threat, B"
     assert fig.labels.y == "Pr(new defense pact)"
+
+
+def test_figure3_orders_levels_by_value_not_by_their_labels():
+    pred = _pred()
+    relabelled = pred.assign(level=pred["level"].map({"No counterbalancing (0)": "none",
+                                                      "Mean (0.78)": "moderate", "Mean + 1 sd (1.28)": "high"}))
+    fig = F.figure3_predicted_probabilities(relabelled)
+    assert list(fig.data["level"].cat.categories) == ["none", "moderate", "high"]
+    # without a value column the levels keep the order in which they appear
+    fig = F.figure3_predicted_probabilities(pred.drop(columns="value"))
+    assert list(fig.data["level"].cat.categories) == list(dict.fromkeys(pred["level"]))
 
 
 def test_figure3_colours_follow_the_text():

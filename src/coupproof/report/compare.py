@@ -5,21 +5,22 @@ The published record lives in ``data/published/`` (``coupproof.config.published_
 * ``published_estimates.csv`` - table, model, dv, term, coef, se, stars for every cell of
   Tables 1, 2 and 4-15;
 * ``published_model_stats.csv`` - table, model, stat, value (N, LL, AIC, BIC, deviance, rho,
-  IMR, IMR_se).
+  IMR, IMR_se);
+* ``published_summary_statistics.csv`` - Table 3;
+* ``published_text_values.csv`` - numbers the paper's prose states (``key, quantity, value,
+  where``), read with :func:`published_text`.
 
 :func:`compare` joins a tidy frame of our estimates to a table's published cells by
 ``(model, term)``.  Every published term appears in the output, with NaN in our columns if we
 did not estimate it, so nothing goes missing silently.  Stars are recomputed from our
-coefficient and standard error at *the table's own* thresholds: Table 5 (texreg defaults)
-uses .05/.01/.001, every other table .1/.05/.01.
+coefficient and standard error at *the table's own* thresholds, which the table registry
+(:mod:`coupproof.tables`) holds: Table 5 (texreg defaults) uses .05/.01/.001, every other
+table .1/.05/.01.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -27,9 +28,6 @@ import pandas as pd
 
 from coupproof import config
 from coupproof.models.results import DEFAULT_STARS, stars_from_p, two_sided_normal_p
-
-STAR_THRESHOLDS: dict[int, tuple[float, ...]] = {5: (0.05, 0.01, 0.001)}
-"""Tables whose stars do not use the default .1/.05/.01 thresholds."""
 
 COMPARE_COLUMNS = [
     "model",
@@ -48,8 +46,59 @@ COMPARE_COLUMNS = [
 
 
 def star_thresholds(table: int | str) -> tuple[float, ...]:
-    """The p-value thresholds behind one, two and three stars in a published table."""
-    return STAR_THRESHOLDS.get(int(table), DEFAULT_STARS)
+    """The p-value thresholds behind one, two and three stars in a published table (from the
+    table registry; the default .1/.05/.01 for a table the registry does not hold)."""
+    from coupproof.tables import TABLES
+
+    spec = TABLES.get(int(table))
+    return spec.stars if spec is not None else DEFAULT_STARS
+
+
+def _text_values() -> pd.DataFrame:
+    return pd.read_csv(config.published_dir() / "published_text_values.csv").set_index("key")
+
+
+def published_text(key: str) -> float:
+    """A number the paper's prose states (``published_text_values.csv``), by its key:
+    ``published_text("mean_threatB")`` -> 0.27."""
+    values = _text_values()
+    if key not in values.index:
+        raise KeyError(f"no published text value {key!r}; keys: {', '.join(values.index)}")
+    return float(values.loc[key, "value"])
+
+
+def published_text_values() -> pd.DataFrame:
+    """Every number of the paper's prose: ``key, quantity, value, where``."""
+    return _text_values().reset_index()
+
+
+def published_summary() -> pd.DataFrame:
+    """The paper's Table 3 (summary statistics, rounded to integers as printed)."""
+    return pd.read_csv(config.published_dir() / "published_summary_statistics.csv")
+
+
+def published_value(table: int, model: int | str, term: str, column: str = "coef") -> float:
+    """One published cell: ``published_value(1, 4, "cb:threatB")`` -> the coefficient."""
+    pub = published_estimates(table)
+    row = pub[(pub["model"] == model_key(model)) & (pub["term"] == term)]
+    if len(row) != 1:
+        raise KeyError(f"Table {table}, Model {model} prints no term {term!r}")
+    return float(row[column].iloc[0])
+
+
+def published_stat(table: int, model: int | str, stat: str) -> float:
+    """One published model statistic: ``published_stat(5, 1, "LL")``."""
+    pub = published_model_stats(table)
+    row = pub[(pub["model"] == model_key(model)) & (pub["stat"] == stat)]
+    if len(row) != 1:
+        raise KeyError(f"Table {table}, Model {model} prints no statistic {stat!r}")
+    return float(row["value"].iloc[0])
+
+
+def implied_crossing(table: int, model: int | str, var: str, interaction: str) -> float:
+    """Where the published coefficients put the zero of ``var``'s conditional effect:
+    ``-b_var / b_interaction`` (the paper draws this point in its figures but never states it)."""
+    return -published_value(table, model, var) / published_value(table, model, interaction)
 
 
 def published_estimates(table: int | str | None = None) -> pd.DataFrame:
@@ -196,28 +245,3 @@ def compare_stats(
     out["diff"] = out["ours"] - out["paper"]
     out["rel_diff"] = out["diff"] / out["paper"].abs().where(out["paper"] != 0)
     return out
-
-
-def results_path(table_id: int | str) -> Path:
-    """``results/tableNN.csv`` for a table number (``5`` -> ``table05.csv``) or a label."""
-    label = f"{int(table_id):02d}" if str(table_id).isdigit() else str(table_id)
-    return config.results_dir() / f"table{label}.csv"
-
-
-def write_results(tidy: pd.DataFrame, table_id: int | str) -> Path:
-    """Write a tidy results frame to ``results/tableNN.csv`` atomically; return the path.
-
-    The frame goes to a temporary file in the same folder first and is then renamed over
-    the target, so a reader never sees a half-written file.
-    """
-    path = results_path(table_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            tidy.to_csv(fh, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

@@ -19,7 +19,6 @@ Function                                    Paper
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -368,15 +367,14 @@ def figure2_binned_check(
 # --------------------------------------------------------------------------------------
 # Figure 3: predicted probabilities at three levels of counterbalancing
 # --------------------------------------------------------------------------------------
-_NUMBER = re.compile(r"\(\s*(-?\d+(?:\.\d+)?)\s*\)")
-
-
-def _level_order(levels: Sequence[str]) -> list[str]:
-    """Order level labels by the number in parentheses, e.g. 'Mean (0.78)'; else as given."""
-    nums = [_NUMBER.search(lv) for lv in levels]
-    if all(nums):
-        return [lv for _, lv in sorted(zip((float(m.group(1)) for m in nums), levels))]
-    return list(levels)
+def _level_order(pred: pd.DataFrame) -> list[str]:
+    """Level labels ordered by their numeric counterbalancing value (column ``value``); in
+    the order given when there is no such column.  Labels are never parsed for numbers."""
+    levels = list(dict.fromkeys(pred["level"].astype(str)))
+    if "value" not in pred:
+        return levels
+    values = pred.groupby(pred["level"].astype(str), sort=False)["value"].first()
+    return sorted(levels, key=lambda lv: float(values[lv]))
 
 
 def figure3_predicted_probabilities(pred: pd.DataFrame) -> ggplot:
@@ -384,9 +382,10 @@ def figure3_predicted_probabilities(pred: pd.DataFrame) -> ggplot:
 
     ``pred`` has one row per grid point and level: ``level`` (a label such as
     ``"No counterbalancing (0)"``, ``"Mean (0.78)"``, ``"Mean + 1 sd (1.28)"``),
-    ``moderator`` (threat to B), ``estimate``, ``lower``, ``upper``.  Levels are ordered
-    by the number in parentheses and coloured none / moderate / high as in the paper's
-    text (high = blue, moderate = green).
+    ``moderator`` (threat to B), ``estimate``, ``lower``, ``upper`` (the confidence band,
+    drawn as a ribbon) and optionally ``value`` (the level of counterbalancing).  Levels are
+    ordered by ``value`` (else as they first appear) and coloured none / moderate / high as
+    in the paper's text (high = blue, moderate = green).
     """
     _check_frame(pred, ["level", "moderator", "estimate", "lower", "upper"], "pred")
     _check_numeric(pred, ["moderator", "estimate", "lower", "upper"], "pred")
@@ -396,7 +395,7 @@ def figure3_predicted_probabilities(pred: pd.DataFrame) -> ggplot:
             f"pred must hold exactly three counterbalancing levels (none, moderate, high); "
             f"got {len(levels)}: {levels}"
         )
-    order = _level_order(levels)
+    order = _level_order(pred)
     colours = dict(zip(order, (FIG3_COLOURS["none"], FIG3_COLOURS["moderate"],
                                FIG3_COLOURS["high"])))
     df = pred.assign(level=pd.Categorical(pred["level"].astype(str), categories=order))
@@ -458,10 +457,8 @@ def coef_scatter(
     if df.empty:
         raise ValueError("comparison has no rows with both a published and our estimate")
     raw = list(dict.fromkeys(df[table]))
-    try:
-        raw = sorted(raw, key=lambda v: float(re.sub(r"\D", "", str(v)) or "inf"))
-    except ValueError:
-        pass
+    if all(isinstance(v, (int, np.integer)) for v in raw):   # table numbers: in numeric order
+        raw = sorted(raw)
     order = list(dict.fromkeys(_table_label(v) for v in raw))
     df["Table"] = pd.Categorical(df[table].map(_table_label), categories=order)
     df = df.rename(columns={published: "published_", ours: "ours_"})

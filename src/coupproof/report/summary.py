@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from coupproof import config
+from coupproof.codebook import table3_columns
+from coupproof.report.compare import published_summary
 
-#: The paper's variable names (Table 3) -> our panel columns.
-TABLE3_VARIABLES = {
-    "cbcount1_l": "cbcount_l_A",
-    "concessions1": "concessionsA",
-    "concessions2": "concessionsB",
-    "def": "def",
-    "gwf_military1_l": "military_l_A",
-    "lncbcount1_l": "lncb_l_A",
-    "new_reg1": "new_regime_A",
-    "newcb1": "new_cw_A",
-    "prev_def": "shared_def_l",
-    "recent5_pt1": "recent_coup_A",
-    "reg_diff_l": "reg_diff_l",
-    "threat1_l": "threat_l_A",
-    "threat2_l": "threat_l_B",
-}
+#: The paper's variable names (Table 3) -> our panel columns, from the codebook.
+TABLE3_VARIABLES: dict[str, str] = table3_columns()
 
 
 def summary_statistics(frame: pd.DataFrame, variables: dict[str, str] = TABLE3_VARIABLES,
@@ -39,7 +26,7 @@ def summary_statistics(frame: pd.DataFrame, variables: dict[str, str] = TABLE3_V
 
 def compare_summary(ours: pd.DataFrame) -> pd.DataFrame:
     """Our Table 3 beside the printed one (which rounded everything to integers)."""
-    paper = pd.read_csv(config.published_dir() / "published_summary_statistics.csv")
+    paper = published_summary()
     both = paper.merge(ours.drop(columns="column"), on="variable", how="left",
                        suffixes=("_paper", "_ours"), validate="one_to_one")
     both["n_diff"] = both["n_ours"] - both["n_paper"]

@@ -12,50 +12,24 @@ which a Jupyter notebook displays as HTML.
 
 from __future__ import annotations
 
+import warnings
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from great_tables import GT, loc, style
 
+from coupproof.codebook import labels as codebook_labels
 from coupproof.models.results import DEFAULT_STARS, ModelResult, stars_from_p, tidy_many, two_sided_normal_p
 from coupproof.report.compare import published_estimates, star_thresholds
+from coupproof.tables import MONADIC_LABELS as REGISTRY_MONADIC_LABELS
+from coupproof.tables import TABLES
 
-TERM_LABELS: dict[str, str] = {
-    "cb": "Counterbalancing, A",
-    "cb_count": "Counterbalancing, A",  # Table 7 prints the raw count under the same label
-    "new_cw": "New counterweights, A",
-    "threatA": "External threat, A",
-    "threatB": "External threat, B",
-    "shared_def": "Shared defense pacts",
-    "joint_dem": "Joint democracy",
-    "regime_diff": "Regime difference",
-    "recent_coupA": "Recent coup, A",
-    "new_regimeA": "New regime, A",
-    "militaryA": "Military regime, A",
-    "d_milexA": "Change in military expenditure, A",
-    "d_milperA": "Change in military personnel, A",
-    "midA": "Recent MID, A",
-    "midB": "Recent MID, B",
-    "rivalsA": "Count of rivalries, A",
-    "rivalsB": "Count of rivalries, B",
-    "imr": "Inverse Mills ratio",
-    "const": "Constant",
-}
-"""Row labels of the dyadic tables, as printed in the paper."""
+TERM_LABELS: dict[str, str] = codebook_labels()
+"""Row labels of the dyadic tables, as printed in the paper (from the codebook)."""
 
-MONADIC_LABELS: dict[str, str] = {
-    "cb": "Counterbalancing",
-    "threat": "External threat",
-    "recent_coup": "Recent coup",
-    "d_milper": "Change in military personnel",
-    "d_milex": "Change in military expenditure",
-    "existing_def": "Existing defense pact",
-    "new_regime": "New regime",
-    "polity2": "Polity2 score",
-    "const": "Constant",
-}
-"""Row labels of Table 15 (monadic design)."""
+MONADIC_LABELS: dict[str, str] = dict(REGISTRY_MONADIC_LABELS)
+"""Row labels of Table 15 (monadic design), from the table registry."""
 
 STAT_LABELS: dict[str, str] = {
     "N": "N",
@@ -64,6 +38,8 @@ STAT_LABELS: dict[str, str] = {
     "BIC": "BIC",
     "deviance": "Deviance",
     "rho": "ρ",
+    "sigma": "σ",
+    "events": "Events",
     "IMR": "Inverse Mills ratio",
     "clusters": "Clusters",
 }
@@ -72,13 +48,11 @@ INTERACTION_SEP = " × "
 
 
 def label_map(table: int | str | None = None) -> dict[str, str]:
-    """The term-to-label map for a table (Table 15 is monadic; Table 5 says "Intercept")."""
-    if table is not None and int(table) == 15:
-        return dict(MONADIC_LABELS)
-    labels = dict(TERM_LABELS)
-    if table is not None and int(table) == 5:
-        labels["const"] = "Intercept"
-    return labels
+    """The term-to-label map for a table: the codebook's labels with the table's own
+    overrides from the registry (Table 15's monadic names, Table 5's "Intercept")."""
+    if table is not None and int(table) in TABLES:
+        return TABLES[int(table)].label_map()
+    return dict(TERM_LABELS)
 
 
 def term_label(term: str, table: int | str | None = None, labels: Mapping[str, str] | None = None) -> str:
@@ -111,7 +85,10 @@ def star_note(thresholds: Sequence[float] = DEFAULT_STARS) -> str:
 def _as_tidy(results: Mapping[str, ModelResult] | pd.DataFrame) -> pd.DataFrame:
     if isinstance(results, pd.DataFrame):
         return results.copy()
-    return tidy_many(results)
+    with warnings.catch_warnings():  # equations without a log-likelihood (NaN) stack with others
+        warnings.filterwarnings("ignore", category=FutureWarning,
+                                message="The behavior of DataFrame concatenation with empty or all-NA")
+        return tidy_many(results)
 
 
 def default_term_order(terms: Iterable[str], table: int | str | None = None) -> list[str]:
@@ -122,9 +99,8 @@ def default_term_order(terms: Iterable[str], table: int | str | None = None) -> 
     paper: list[str] = []
     const_first = False
     if table is not None:
-        pub = published_estimates(table)
-        paper = list(dict.fromkeys(pub["term"]))
-        const_first = bool(len(pub)) and bool((pub.groupby("model")["term"].first() == "const").all())
+        paper = list(dict.fromkeys(published_estimates(table)["term"]))
+        const_first = int(table) in TABLES and TABLES[int(table)].const_first
     order = [t for t in paper if t in ours] + [t for t in ours if t not in paper]
     if "const" in order:
         order.remove("const")
@@ -175,8 +151,10 @@ def regression_frame(
     p = two_sided_normal_p(tidy["coef"].to_numpy(float) / tidy["se"].to_numpy(float))
     tidy["_stars"] = stars_from_p(p, thresholds)
     hidden = set(hide_terms)
+    prefixes = TABLES[int(table)].hide_prefixes if table is not None and int(table) in TABLES else ()
     terms = list(term_order) if term_order is not None else default_term_order(tidy["term"], table)
-    terms = [t for t in terms if t not in hidden and t in set(tidy["term"])]
+    terms = [t for t in terms if t not in hidden and not any(t.startswith(p) for p in prefixes)
+             and t in set(tidy["term"])]
     cells = tidy.set_index(["term", "model"])
 
     rows: list[dict[str, str]] = []
@@ -294,3 +272,77 @@ def comparison_table(
         "Δ = (ours − paper) / paper SE."
     )
     return gt
+
+
+PAPER_FILL = "#f3f0e6"
+"""Background of the columns that hold the published record in a comparison table."""
+
+
+def _is_paper_column(name: object) -> bool:
+    return "paper" in str(name).lower()
+
+
+def frame_table(
+    frame: pd.DataFrame,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    decimals: int | Mapping[str, int] = 3,
+    notes: Sequence[str] = (),
+    rowname_col: str | None = None,
+    groupname_col: str | None = None,
+    percent: Sequence[str] = (),
+) -> GT:
+    """Any small results frame as a great_tables ``GT``: the book's one way to show a table.
+
+    A named (or multi-level) index becomes ordinary leading columns; numbers are formatted
+    with ``decimals`` (one value, or per column), integers with thousands separators,
+    ``percent`` columns (shares) as percentages; missing values print as "—".  Columns whose
+    name mentions the paper are shaded, so the published record stands beside ours.
+    """
+    df = frame.copy()
+    if not isinstance(df.index, pd.RangeIndex) or any(n is not None for n in df.index.names):
+        df = df.reset_index()
+    df.columns = [str(c) for c in df.columns]
+    gt = GT(df, rowname_col=rowname_col, groupname_col=groupname_col)
+    if title:
+        gt = gt.tab_header(title=title, subtitle=subtitle)
+    shown = [c for c in df.columns if c not in (rowname_col, groupname_col)]
+    for c in shown:
+        col = df[c]
+        if c in percent:
+            gt = gt.fmt_percent(columns=[c], decimals=1)
+        elif pd.api.types.is_bool_dtype(col) or pd.api.types.is_object_dtype(col):
+            continue
+        elif pd.api.types.is_integer_dtype(col):
+            gt = gt.fmt_integer(columns=[c])
+        elif pd.api.types.is_float_dtype(col):
+            d = decimals.get(c, 3) if isinstance(decimals, Mapping) else decimals
+            whole = col.dropna()
+            if len(whole) and (whole == whole.round()).all() and whole.abs().max() >= 1000:
+                gt = gt.fmt_integer(columns=[c])
+            else:
+                gt = gt.fmt_number(columns=[c], decimals=d)
+    gt = gt.sub_missing(missing_text="—")
+    paper = [c for c in shown if _is_paper_column(c)]
+    if paper:
+        gt = gt.tab_style(style=style.fill(color=PAPER_FILL), locations=loc.body(columns=paper))
+    for note in notes:
+        gt = gt.tab_source_note(note)
+    return gt
+
+
+def stats_comparison_table(cmp: pd.DataFrame, *, table: int | str | None = None,
+                           title: str | None = None) -> GT:
+    """The output of :func:`coupproof.report.compare.compare_stats` as a GT table:
+    Model, statistic, paper, ours, difference and relative difference."""
+    shown = pd.DataFrame({
+        "Model": cmp["model"].astype(str),
+        "Statistic": [STAT_LABELS.get(s, s) for s in cmp["stat"]],
+        "Paper": cmp["paper"].astype(float),
+        "Ours": cmp["ours"].astype(float),
+        "Ours − paper": cmp["diff"].astype(float),
+        "Relative difference": cmp["rel_diff"].astype(float),
+    })
+    return frame_table(shown, title=title, percent=("Relative difference",),
+                       notes=["Relative difference = (ours − paper) / |paper|."])
