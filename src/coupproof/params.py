@@ -14,7 +14,7 @@ clustering unit ...).  Each decision is a field of one of five frozen dataclasse
 
 :class:`Choices` bundles the five.  A field says what it may be *once*, in its type::
 
-    s_coding: Literal["atop_3210", "atop_release", "defense_only"] = "atop_3210"
+    s_coding: Literal["atop_3210", "atop_release", "defense_only"] = "atop_release"
 
 and everything else — validation, error messages, :func:`allowed`, the multiverse's list of
 options — is derived from that type.  Values are coerced strictly (:func:`coerce`):
@@ -304,9 +304,11 @@ class ThreatChoices(Stage):
     ``major_power_global``: every state is relevant to a major power (peacesciencer's
     politically-relevant-dyad rule), not only major powers to everyone.
     ``s_coding``: how a dyad's ATOP obligations become one value of an alliance portfolio —
-    "atop_3210" (3 defense/offense, 2 neutrality or non-aggression, 1 consultation),
-    "atop_release" (the ATOP similarity-score release: 3 defense/offense, 2 neutrality
-    and/or consultation, 1 non-aggression only) or "defense_only" (1 defense pact, 0 else).
+    "atop_release" (the default: the scale of the ATOP similarity-score release notes,
+    3 defense/offense, 2 neutrality and/or consultation, 1 non-aggression only; chosen by the
+    calibration against the paper's statistics and the held-out tables), "atop_3210" (the
+    book's earlier default: 3 defense/offense, 2 neutrality or non-aggression,
+    1 consultation) or "defense_only" (1 defense pact, 0 else).
     ``s_weighted``: weight S by CINC (the release's ``s_wt_atop``); ``s_distance``:
     absolute or squared differences; ``s_mean_from``: first year of the period over which
     the cut-off S̄ (mean S of politically relevant dyad-years, to 2010) is taken.
@@ -315,7 +317,7 @@ class ThreatChoices(Stage):
     max_conttype: Literal[1, 2, 3, 4, 5] = 5
     colonial: bool = True
     major_power_global: bool = True
-    s_coding: Literal["atop_3210", "atop_release", "defense_only"] = "atop_3210"
+    s_coding: Literal["atop_3210", "atop_release", "defense_only"] = "atop_release"
     s_weighted: bool = False
     s_distance: Literal["absolute", "squared"] = "absolute"
     s_mean_from: Annotated[int, Between(1816, 2010)] = 1816

@@ -16,7 +16,7 @@ notebook::
     from coupproof.params import Choices
 
     t9 = fit_results(9)                                   # the book's Table 9
-    alt = all_results(Choices.from_overrides({"s_coding": "atop_release"}))
+    alt = all_results(Choices.from_overrides({"s_coding": "atop_3210"}))
     alt[1].tidy, alt[1].stats                             # coefficients and N, LL, ... by model
 
 ``choices`` are the *reader's* construction; each table's own definition is layered beneath

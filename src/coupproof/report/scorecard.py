@@ -8,7 +8,7 @@ code stops it with a message naming the table.  To score another construction wi
 running a notebook, fit every table through the registry and pass the records::
 
     from coupproof.tables import all_results
-    card = coefficient_scorecard(all_results(Choices.from_overrides({"s_coding": "atop_release"})))
+    card = coefficient_scorecard(all_results(Choices.from_overrides({"s_coding": "atop_3210"})))
 """
 
 from __future__ import annotations

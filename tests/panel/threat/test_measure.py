@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from coupproof.panel import threat as T
+from coupproof.params import Choices
 
 from .toys import PORTFOLIOS, TOY, TOY_SYSTEM, dyads, system, toy_s
 
@@ -53,7 +54,7 @@ def test_threat_end_to_end_on_toy_year():
     contdir = pd.DataFrame([(2, 20, 1, 1990, 2010), (2, 200, 1, 1990, 2010)],
                            columns=["state1", "state2", "conttype", "begin_year", "end_year"])
     no_majors = pd.DataFrame({"ccode": [], "styear": [], "endyear": []})
-    s = T.s_scores(T.valued_portfolios(d, idx))
+    s = T.s_scores(T.valued_portfolios(d, idx, "atop_3210"))
     assert s[2000][0, 1] == pytest.approx(1 / 3)
     assert s[2000][0, 2] == pytest.approx(11 / 15)
     prie = T.politically_relevant(idx, contdir, None, no_majors)
@@ -74,7 +75,8 @@ def test_threat_end_to_end_on_toy_year():
 
 @pytest.mark.data
 def test_threat_on_the_raw_data():
-    comp = T.threat_components()
+    # the values below were checked by hand under the 3-2-1 scale with consultation lowest
+    comp = T.threat_components(Choices.from_overrides({"s_coding": "atop_3210"}).data)
     out = comp.threat()
     # one row per COW system state-year 1816–2010, none missing
     assert len(out) == 14781

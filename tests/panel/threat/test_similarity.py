@@ -14,13 +14,13 @@ from .toys import PORTFOLIOS, TOY, TOY_SYSTEM, dyads, system, toy_s
 def test_identical_portfolios_give_one():
     # three states all allied by defense pacts: every portfolio is [3, 3, 3]
     d = dyads([(2, 20, 2000, "defense"), (2, 200, 2000, "defense"), (20, 200, 2000, "defense")])
-    s = T.s_scores(T.valued_portfolios(d, system([2, 20, 200], [2000])))[2000]
+    s = T.s_scores(T.valued_portfolios(d, system([2, 20, 200], [2000]), "atop_3210"))[2000]
     np.testing.assert_allclose(s, np.ones((3, 3)))
 
 
 def test_opposite_portfolios_give_minus_one():
     # two unallied states: A = [3, 0], B = [0, 3]; Σ|Δ| = 6 = K·Δ, so S = 1 − 2·6/6 = −1
-    s = T.s_scores(T.valued_portfolios(dyads([]), system([2, 20], [2000])))[2000]
+    s = T.s_scores(T.valued_portfolios(dyads([]), system([2, 20], [2000]), "atop_3210"))[2000]
     assert s[0, 1] == pytest.approx(-1.0)
     assert s[1, 0] == pytest.approx(-1.0)
 
@@ -68,7 +68,7 @@ def test_unknown_distance_is_rejected():
 
 
 def test_s_long_frame_and_lookup_agree():
-    s = T.s_scores(T.valued_portfolios(TOY, TOY_SYSTEM))
+    s = T.s_scores(T.valued_portfolios(TOY, TOY_SYSTEM, "atop_3210"))
     long = s.to_long()
     assert len(long) == 6 and (long["ccode1"] < long["ccode2"]).all()
     row = long[(long["ccode1"] == 2) & (long["ccode2"] == 200)]

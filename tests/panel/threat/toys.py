@@ -43,6 +43,6 @@ PORTFOLIOS = np.array([[3, 3, 2, 0], [3, 3, 0, 1], [2, 0, 3, 2], [0, 1, 2, 3]])
 
 
 def toy_s(**kw):
-    return T.s_scores(T.valued_portfolios(TOY, TOY_SYSTEM), **kw)[2000]
+    return T.s_scores(T.valued_portfolios(TOY, TOY_SYSTEM, "atop_3210"), **kw)[2000]
 
 

@@ -93,7 +93,7 @@ def _clean_dyads(alliance_dyads: pd.DataFrame) -> pd.DataFrame:
 
 
 def valued_portfolios(alliance_dyads: pd.DataFrame, system: SystemIndex | pd.DataFrame,
-                      coding: str | Coding = "atop_3210") -> YearArrays:
+                      coding: str | Coding) -> YearArrays:
     """Each year's symmetric K×K matrix of valued alliance ties among all system members.
 
     ``alliance_dyads`` has the ATOP dyad-year schema (``ccode1``, ``ccode2``, ``year`` and the
