@@ -163,14 +163,8 @@ def models_section():
     from coupproof.analysis import estimation_frame
     from coupproof.models.design import build_design
     from coupproof.models.interaction import interaction_rows, second_difference_arrays
-    from coupproof.models.logit import (
-        case_control_start,
-        cluster_codes,
-        cluster_cov,
-        fit_logit_arrays,
-        logit,
-        with_r_cluster_cov,
-    )
+    from coupproof.models.clustered import cluster_codes, cluster_cov, with_r_cluster_cov
+    from coupproof.models.logit import case_control_start, fit_logit_arrays, logit
     from coupproof.models.specs import TABLE1
 
     warnings.simplefilter("ignore", PendingDeprecationWarning)
@@ -288,7 +282,8 @@ def book_fits(frame):
     from coupproof.models.heckit import heckit
     from coupproof.models.hurdle import hurdle
     from coupproof.models.interaction import binned_effects, probability_effect, second_difference
-    from coupproof.models.logit import absorb_years, logit
+    from coupproof.models.fixed_effects import absorb_years
+    from coupproof.models.logit import logit
     from coupproof.models.relogit import relogit
     from coupproof.models.specs import TABLE1, formation
 

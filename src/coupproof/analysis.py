@@ -14,7 +14,8 @@ import pandas as pd
 
 from coupproof.codebook import CONTROL_SETS
 from coupproof.models.design import build_design, components
-from coupproof.models.logit import absorb_years, logit
+from coupproof.models.fixed_effects import absorb_years
+from coupproof.models.logit import logit
 from coupproof.models.relogit import relogit
 from coupproof.panel.build import DYAD_COLUMNS, panel_columns
 from coupproof.panel.sample import sample_columns, sample_rows

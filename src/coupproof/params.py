@@ -33,6 +33,10 @@ the whole data panel.
 Overrides use flat names, unique across stages (``{"polity_max": 5, "max_conttype": 1}``);
 :meth:`Choices.from_overrides` routes each to its stage and rejects unknown names with the
 list of known ones and a "did you mean" for near misses.
+
+This module is longer than most by design: it is the one home of every parameter, and the
+coercion that derives allowed values and error messages from the declared types sits beside
+the types it reads.
 """
 
 from __future__ import annotations

@@ -23,6 +23,10 @@ notebook::
 them exactly as :func:`coupproof.params.notebook_choices` does in a chapter (the reader's
 differences from the book's defaults win).  A chapter passes the construction it already
 resolved to :func:`fit_table_results`, which uses it as it is.
+
+This module is longer than most by design: it is the one registry of the paper's tables, so
+every per-table fact (models, own choices, star thresholds, row order) lives here and nowhere
+else.
 """
 
 from __future__ import annotations
@@ -57,7 +61,8 @@ Estimator = Literal["logit", "hurdle_zero", "hurdle_count", "heckit", "monadic"]
 #: imports all of them through this module, so the build reruns it when one changes.
 FIT_CODE = (
     "coupproof.tables", "coupproof.analysis", "coupproof.params", "coupproof.codebook",
-    "coupproof.models.design", "coupproof.models.logit", "coupproof.models.relogit",
+    "coupproof.models.design", "coupproof.models.logit", "coupproof.models.clustered",
+    "coupproof.models.fixed_effects", "coupproof.models.relogit",
     "coupproof.models.hurdle", "coupproof.models.heckit", "coupproof.models.results",
     "coupproof.models.specs", "coupproof.panel.monadic", "coupproof.panel.sample",
     "coupproof.panel.variables",
@@ -161,6 +166,23 @@ def _dvs(models: Mapping[str, Any], dv: str = "def") -> dict[str, str]:
     return {m: dv for m in models}
 
 
+def _heckit_table(number: int, state: str, hypothesis: str) -> "TableSpec":
+    """Tables 10 and 11: the Heckman two-step of the concessions made by ``state``."""
+    dv = f"concessions{state}"
+    term = f"cb:threat{state}"
+    return TableSpec(
+        number, f"Heckman two-step selection model, concessions made by {state}", "07_tables10_11_heckman",
+        "heckit", _heckit_models(f"threat{state}"), {"1": "def", "2": dv, "3": dv},
+        dv_label=f"Concessions made by {state}", group="heckit", stats=("N", "rho", "sigma"),
+        tests=(Test("2", term, hypothesis), Test("3", term, hypothesis)),
+        se_note="Model 1: probit selection equation (model-based standard errors). Models 2 and 3: "
+                "OLS outcome equations on the dyad-years with a new pact, two-step corrected "
+                "standard errors.",
+        notes=("N counts every dyad-year of the selection equation; ρ and σ as sampleSelection "
+               "reports them (ρ is not bounded to [−1, 1]). Model 1 shows the ρ of Model 3, its "
+               "own outcome equation.",))
+
+
 def _heckit_models(moderator: str) -> dict[str, tuple[str, ...]]:
     """Selection equation (Model 1), the short outcome equation (Model 2) and the full one
     (Model 3, every selection regressor except new regime, A: the exclusion restriction)."""
@@ -216,26 +238,8 @@ TABLES: dict[int, TableSpec] = {t.number: t for t in (
               _dvs(_main()), tests=_tests_main("new_cw")),
     TableSpec(9, "Non-democracy as polity2 ≤ 5", "12_table09_polity5", "logit", _main(), _dvs(_main()),
               choices={"polity_max": 5}, tests=_tests_main()),
-    TableSpec(10, "Heckman two-step selection model, concessions made by A", "07_tables10_11_heckman",
-              "heckit", _heckit_models("threatA"), {"1": "def", "2": "concessionsA", "3": "concessionsA"},
-              dv_label="Concessions made by A", group="heckit", stats=("N", "rho", "sigma"),
-              tests=(Test("2", "cb:threatA", "H2a"), Test("3", "cb:threatA", "H2a")),
-              se_note="Model 1: probit selection equation (model-based standard errors). Models 2 and 3: "
-                      "OLS outcome equations on the dyad-years with a new pact, two-step corrected "
-                      "standard errors.",
-              notes=("N counts every dyad-year of the selection equation; ρ and σ as sampleSelection "
-                     "reports them (ρ is not bounded to [−1, 1]). Model 1 shows the ρ of Model 3, its "
-                     "own outcome equation.",)),
-    TableSpec(11, "Heckman two-step selection model, concessions made by B", "07_tables10_11_heckman",
-              "heckit", _heckit_models("threatB"), {"1": "def", "2": "concessionsB", "3": "concessionsB"},
-              dv_label="Concessions made by B", group="heckit", stats=("N", "rho", "sigma"),
-              tests=(Test("2", "cb:threatB", "H2b"), Test("3", "cb:threatB", "H2b")),
-              se_note="Model 1: probit selection equation (model-based standard errors). Models 2 and 3: "
-                      "OLS outcome equations on the dyad-years with a new pact, two-step corrected "
-                      "standard errors.",
-              notes=("N counts every dyad-year of the selection equation; ρ and σ as sampleSelection "
-                     "reports them (ρ is not bounded to [−1, 1]). Model 1 shows the ρ of Model 3, its "
-                     "own outcome equation.",)),
+    _heckit_table(10, "A", "H2a"),
+    _heckit_table(11, "B", "H2b"),
     TableSpec(12, "Hurdle model, count part: number of concessions, given at least one",
               "05_alliance_negotiation", "hurdle_count", _HURDLE, _HURDLE_DVS,
               dv_label="Number of concessions", group="hurdle", tests=_HURDLE_TESTS,

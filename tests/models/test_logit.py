@@ -1,5 +1,6 @@
-"""ML logit: agreement with statsmodels, R's vcovCL cluster covariance, the fast path's
-statsmodels results, separation and collinearity errors, year effects."""
+"""ML logit: agreement with statsmodels, the fast path's statsmodels results, separation and
+collinearity errors (the covariance is tested in test_clustered, year effects in
+test_fixed_effects)."""
 
 import warnings
 
@@ -12,36 +13,9 @@ import statsmodels.api as sm
 
 from coupproof.models.design import build_design
 from coupproof.models.diagnostics import CollinearityError, ConvergenceError, SeparationError
-from coupproof.models.logit import (
-    LeanLogit,
-    absorb_years,
-    case_control_start,
-    cluster_codes,
-    cluster_cov,
-    dyad_ids,
-    fit_logit,
-    fit_logit_arrays,
-    logit,
-    statsmodels_cluster_factor,
-    with_r_cluster_cov,
-)
+from coupproof.models.clustered import cluster_codes, with_r_cluster_cov
+from coupproof.models.logit import LeanLogit, case_control_start, fit_logit, fit_logit_arrays, logit
 from coupproof.models.results import ModelResult
-
-
-@pytest.fixture(scope="module")
-def sim():
-    """A small clustered logit data set (N = 600, K = 4, 60 clusters)."""
-    rng = np.random.default_rng(20230101)
-    n, G = 600, 60
-    g = rng.integers(0, G, n)
-    u = rng.normal(scale=0.8, size=G)[g]  # cluster effect, so clustering matters
-    x1 = rng.normal(size=n)
-    x2 = rng.binomial(1, 0.4, n).astype(float)
-    x3 = rng.normal(size=n)
-    X = np.column_stack([np.ones(n), x1, x2, x1 * x3])
-    eta = -1.0 + 0.8 * x1 - 0.5 * x2 + 0.3 * x1 * x3 + u
-    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
-    return y, X, g
 
 
 def test_point_estimates_and_model_covariance_equal_statsmodels_newton(sim):
@@ -53,51 +27,6 @@ def test_point_estimates_and_model_covariance_equal_statsmodels_newton(sim):
     assert ours.llf == pytest.approx(ref.llf, abs=1e-9)
     assert list(ours.params.index) == ["const", "x1", "x2", "x1:x3"]
     assert ours.nobs == len(y)
-
-
-def _hand_cluster_cov(y, X, groups):
-    """vcovCL(type = "HC0", cadjust = TRUE) written out with a loop over clusters."""
-    ref = sm.Logit(y, X).fit(method="newton", tol=1e-12, disp=0)
-    p = ref.predict(X)
-    bread = np.linalg.inv(X.T @ np.diag(p * (1 - p)) @ X)
-    meat = np.zeros((X.shape[1], X.shape[1]))
-    labels = np.unique(groups)
-    for lab in labels:
-        rows = groups == lab
-        s_g = ((y[rows] - p[rows])[:, None] * X[rows]).sum(axis=0)
-        meat += np.outer(s_g, s_g)
-    G = len(labels)
-    return G / (G - 1) * bread @ meat @ bread
-
-
-def test_cluster_covariance_equals_hand_computation(sim):
-    y, X, g = sim
-    ours = fit_logit(y, X, cov="cluster", groups=g)
-    np.testing.assert_allclose(ours.cov_params().to_numpy(), _hand_cluster_cov(y, X, g), rtol=1e-9)
-    assert ours.stats["clusters"] == len(np.unique(g))
-    assert ours.cov_type == "cluster"
-    # the model-based matrix stays available and differs from the clustered one
-    assert not np.allclose(ours.info["cov_model"].to_numpy(), ours.cov_params().to_numpy(), rtol=0.05)
-
-
-def test_cluster_covariance_differs_from_statsmodels_by_exactly_n_minus_1_over_n_minus_k(sim):
-    y, X, g = sim
-    n, k = X.shape
-    ours = fit_logit(y, X, cov="cluster", groups=g).cov_params().to_numpy()
-    sm_cl = sm.Logit(y, X).fit(method="newton", tol=1e-12, disp=0, cov_type="cluster", cov_kwds={"groups": g})
-    ratio = sm_cl.cov_params() / ours
-    np.testing.assert_allclose(ratio, (n - 1) / (n - k), rtol=1e-8)
-    assert statsmodels_cluster_factor(n, k) == pytest.approx((n - 1) / (n - k))
-    assert (n - 1) / (n - k) > 1.004  # visible on this small sample
-
-
-def test_cluster_cov_function_accepts_string_labels(sim):
-    y, X, g = sim
-    ours = fit_logit(y, X, cov="cluster", groups=g)
-    p = 1 / (1 + np.exp(-(X @ ours.params.to_numpy())))
-    bread = ours.info["cov_model"].to_numpy()
-    V, G = cluster_cov(X, y - p, bread, np.array([f"dyad-{v}" for v in g]))
-    np.testing.assert_allclose(V, ours.cov_params().to_numpy(), rtol=1e-10)
 
 
 def test_cluster_needs_groups_and_rejects_unknown_cov(sim):
@@ -140,71 +69,11 @@ def test_collinear_design_is_reported_with_the_column_and_its_combination(sim):
     assert issubclass(CollinearityError, ConvergenceError)  # one except clause catches every failure
 
 
-def _panel(seed=7, years=range(2000, 2010), dead=(2001, 2004)):
-    rng = np.random.default_rng(seed)
-    rows = []
-    for yr in years:
-        for d in range(150):
-            rows.append((yr, d))
-    df = pd.DataFrame(rows, columns=["year", "dyad"])
-    df["x"] = rng.normal(size=len(df))
-    df["z"] = rng.binomial(1, 0.3, len(df)).astype(float)
-    eta = -2.5 + 0.9 * df["x"] - 0.6 * df["z"] + 0.05 * (df["year"] - 2000)
-    df["y"] = (rng.random(len(df)) < 1 / (1 + np.exp(-eta))).astype(float)
-    df.loc[df["year"].isin(dead), "y"] = 0.0  # years without events
-    df.loc[rng.choice(len(df), 40, replace=False), "x"] = np.nan
-    return df
-
-
-def test_absorb_years_drops_eventless_years_and_matches_an_explicit_dummy_fit():
-    df = _panel()
-    design = build_design(df, "y", ["x", "z", "const"])
-    fe, report = absorb_years(design, df["year"].to_numpy())
-    assert report["years_dropped"] == [2001, 2004]
-    used_years = design.align(df["year"].to_numpy())
-    assert report["rows_dropped"] == int(np.isin(used_years, [2001, 2004]).sum())
-    assert report["years_kept"] == 8 and report["reference"] == 2000
-    assert fe.nobs == design.nobs - report["rows_dropped"]
-    assert "year[2009]" in fe.terms and "year[2000]" not in fe.terms and "year[2001]" not in fe.terms
-
-    ours = logit(fe, cov="cluster", groups=df["dyad"].to_numpy())  # full-length ids, aligned by the mask
-    kept = df.loc[fe.index]
-    dummies = pd.get_dummies(kept["year"], prefix="yr", dtype=float).drop(columns="yr_2000")
-    Xref = np.column_stack([kept[["x", "z"]].to_numpy(), np.ones(len(kept)), dummies.to_numpy()])
-    ref = sm.Logit(kept["y"].to_numpy(), Xref).fit(method="newton", tol=1e-12, disp=0)
-    np.testing.assert_allclose(ours.params.to_numpy(), ref.params, atol=1e-8)
-    hand = _hand_cluster_cov(kept["y"].to_numpy(), Xref, kept["dyad"].to_numpy())
-    np.testing.assert_allclose(ours.cov_params().to_numpy(), hand, rtol=1e-8)
-
-
-def test_absorb_years_limit_matches_r_style_fit_with_diverging_dummies():
-    """R keeps the event-less years with dummies near minus infinity; the other coefficients agree."""
-    df = _panel().dropna()
-    design = build_design(df, "y", ["x", "z", "const"])
-    fe, _ = absorb_years(design, df["year"].to_numpy())
-    ours = fit_logit(fe.y, fe.X, fe.terms)
-    # Penalise the dead-year dummies to -30 by fixing them as an offset: the ML estimate of
-    # the rest with those rows kept equals the fit without them to within e^-30.
-    dead = df["year"].isin([2001, 2004]).to_numpy()
-    dummies = pd.get_dummies(df["year"], dtype=float).drop(columns=[2000, 2001, 2004]).to_numpy()
-    X = np.column_stack([df[["x", "z"]].to_numpy(), np.ones(len(df)), dummies])
-    offset = np.where(dead, -30.0, 0.0)
-    ref = sm.Logit(df["y"].to_numpy(), X, offset=offset).fit(method="newton", tol=1e-12, disp=0)
-    np.testing.assert_allclose(ours.params.to_numpy(), ref.params, atol=1e-7)
-
-
-def test_logit_on_design_rejects_misaligned_groups():
-    df = _panel().dropna()
+def test_logit_on_design_rejects_misaligned_groups(panel):
+    df = panel().dropna()
     design = build_design(df, "y", ["x", "const"])
     with pytest.raises(ValueError, match="rows"):
         logit(design, cov="cluster", groups=np.arange(5))
-
-
-def test_dyad_ids_directed_and_undirected():
-    a = np.array([2, 365, 2])
-    b = np.array([365, 2, 20])
-    assert dyad_ids(a, b).tolist() == [2365, 365002, 2020]
-    assert dyad_ids(a, b, directed=False).tolist() == [2365, 2365, 2020]
 
 
 def test_large_rare_event_fit_uses_a_subsample_start_and_still_matches_statsmodels():
@@ -235,36 +104,6 @@ def test_convergence_is_scale_free(sim):
 
 
 # --- the fast path and the statsmodels results it hands over ------------------------------
-def test_statsmodels_cluster_without_correction_times_g_over_g_minus_1_is_rs_vcovcl(sim):
-    """The one relation the book relies on: R's vcovCL = statsmodels' use_correction=False matrix x G/(G-1)."""
-    y, X, g = sim
-    G = len(np.unique(g))
-    sm_plain = sm.Logit(y, X).fit(method="newton", tol=1e-12, disp=0, cov_type="cluster",
-                                  cov_kwds={"groups": g, "use_correction": False})
-    np.testing.assert_allclose(sm_plain.cov_params() * G / (G - 1), _hand_cluster_cov(y, X, g), rtol=1e-8)
-    ours = fit_logit(y, X, cov="cluster", groups=g)
-    np.testing.assert_allclose(ours.cov_params().to_numpy(), sm_plain.cov_params() * G / (G - 1), rtol=1e-8)
-
-
-def test_with_r_cluster_cov_on_a_statsmodels_fit(sim):
-    y, X, g = sim
-    fit = sm.Logit(y, X).fit(method="newton", tol=1e-12, disp=0)
-    cl = with_r_cluster_cov(fit, groups=g)
-    assert type(cl) is type(fit) and cl.cov_type == "cluster"
-    np.testing.assert_allclose(cl.cov_params(), _hand_cluster_cov(y, X, g), rtol=1e-9)
-    np.testing.assert_allclose(cl.bse, np.sqrt(np.diag(_hand_cluster_cov(y, X, g))), rtol=1e-9)
-    np.testing.assert_allclose(fit.bse, np.sqrt(np.diag(fit.normalized_cov_params)))  # the original is untouched
-    assert cl.t_test(np.eye(4)[1]).sd[0, 0] == pytest.approx(cl.bse[1], rel=1e-12)
-    assert "cluster" in str(cl.summary())
-
-
-def test_with_r_cluster_cov_on_a_probit_uses_its_scores(sim):
-    y, X, g = sim
-    fit = sm.Probit(y, X).fit(method="newton", tol=1e-12, disp=0)
-    G = len(np.unique(g))
-    ref = sm.Probit(y, X).fit(method="newton", tol=1e-12, disp=0, cov_type="cluster",
-                              cov_kwds={"groups": g, "use_correction": False})
-    np.testing.assert_allclose(with_r_cluster_cov(fit, g).cov_params(), ref.cov_params() * G / (G - 1), rtol=1e-8)
 
 
 def test_fast_path_result_is_the_statsmodels_result_of_the_teaching_path(sim):
@@ -292,7 +131,7 @@ def test_fast_path_result_is_the_statsmodels_result_of_the_teaching_path(sim):
     np.testing.assert_allclose(fast.info["cov_model"].to_numpy(), teach.normalized_cov_params, rtol=1e-7)
 
 
-def test_lean_logit_contract(sim):
+def test_lean_logit_contract(sim, hand_cluster_cov):
     y, X, g = sim
     codes, G = cluster_codes(g)
     fit = fit_logit_arrays(y, X, cluster_codes=codes, n_clusters=G)
@@ -300,7 +139,7 @@ def test_lean_logit_contract(sim):
     ref = sm.Logit(y, X).fit(method="newton", tol=1e-12, disp=0)
     np.testing.assert_allclose(fit.params, ref.params, atol=1e-9)
     np.testing.assert_allclose(fit.cov_model, ref.cov_params(), rtol=1e-8)
-    np.testing.assert_allclose(fit.cov_cluster, _hand_cluster_cov(y, X, g), rtol=1e-8)
+    np.testing.assert_allclose(fit.cov_cluster, hand_cluster_cov(y, X, g), rtol=1e-8)
     assert fit.llf == pytest.approx(ref.llf, abs=1e-9)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fit.llf = 0.0

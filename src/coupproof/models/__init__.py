@@ -34,17 +34,9 @@ from .interaction import (
     second_difference,
     second_difference_arrays,
 )
-from .logit import (
-    LeanLogit,
-    absorb_years,
-    cluster_codes,
-    cluster_cov,
-    dyad_ids,
-    fit_logit,
-    fit_logit_arrays,
-    logit,
-    with_r_cluster_cov,
-)
+from .clustered import cluster_codes, cluster_cov, dyad_ids, with_r_cluster_cov
+from .fixed_effects import absorb_years
+from .logit import LeanLogit, fit_logit, fit_logit_arrays, logit
 from .margins import conditional_effect, moderator_grid, predicted_probability, profile_matrix
 from .relogit import fit_relogit, king_zeng, relogit
 from .results import ModelResult, tidy_many

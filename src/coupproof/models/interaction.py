@@ -33,6 +33,10 @@ Each row argument is one design row (a profile) or a matrix of rows (then the
 probabilities are averaged over them).  :func:`second_difference` and
 :func:`probability_effect` on a fitted result call the same functions, with the rows built
 from the fit's own design.
+
+This module is longer than most because the array functions (for the multiverse, which holds
+only parameters and covariances) and the result-level functions (for the chapters) share one
+set of row builders; keeping them together keeps one implementation of each effect.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ Function                                    Paper
 :func:`figure3_predicted_probabilities`     Figure 3, Pr(new defense pact) over threat to B
 :func:`coef_scatter`                        none: our coefficients against the published ones
 ==========================================  ==============================================
+
+This module is longer than most because it is the one home of the book's figures: each
+function is one figure of the paper or one companion, and splitting them would scatter a shared
+set of scales and labels.
 """
 
 from __future__ import annotations
@@ -223,37 +227,8 @@ def figure2_marginal_effects(
     panels
         Facet order; any panel present in ``effects`` but not listed is appended.
     """
-    _check_frame(effects, ["panel", "moderator", "estimate", "lower", "upper"], "effects")
-    _check_frame(moderator_values, ["panel", "value"], "moderator_values")
-    _check_numeric(effects, ["moderator", "estimate", "lower", "upper"], "effects")
-    _check_numeric(moderator_values, ["value"], "moderator_values")
-    if distribution not in ("hist", "rug", "none"):
-        raise ValueError("distribution must be 'hist', 'rug' or 'none'")
-
-    order = list(panels) + sorted(set(effects["panel"].astype(str)) - set(panels))
-    order = [p for p in order if p in set(effects["panel"].astype(str))]
-    eff = effects.assign(panel=pd.Categorical(effects["panel"].astype(str), categories=order))
-    mod = moderator_values.assign(
-        panel=pd.Categorical(moderator_values["panel"].astype(str), categories=order)
-    )
-    mod = mod[mod["panel"].notna()]
-
-    fig = (
-        ggplot(eff, aes("moderator", "estimate"))
-        + geom_hline(yintercept=0, linetype="dashed", color="grey")
-        + geom_ribbon(aes(ymin="lower", ymax="upper"), fill="#0072B2", alpha=0.25)
-        + geom_line(color="#0072B2", size=1)
-    )
-    if distribution == "hist":
-        hist = _moderator_histogram(mod, eff, bins=bins, height=0.15)
-        if not hist.empty:
-            hist["panel"] = pd.Categorical(hist["panel"].astype(str), categories=order)
-            fig += geom_rect(hist, aes(xmin="xmin", xmax="xmax", ymin="ymin", ymax="ymax"),
-                             inherit_aes=False, fill="grey", color="white", size=0.2)
-    elif distribution == "rug":
-        rug = mod.assign(value=mod["value"].round(3)).drop_duplicates(["panel", "value"])
-        fig += geom_rug(rug, aes(x="value"), inherit_aes=False, sides="b", alpha=0.3)
-
+    fig, _ = _effect_panels(effects, moderator_values, distribution=distribution, bins=bins,
+                            panels=panels, colour="#0072B2")
     return (
         fig
         + facet_wrap("panel", scales="free")
