@@ -23,6 +23,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +34,7 @@ def timed(label, fn, repeat=1):
         t0 = time.perf_counter()
         out = fn()
         best = min(best, time.perf_counter() - t0)
-    print(f"{label:<55} {best:7.2f} s")
+    print(f"{label:<66} {best:7.3f} s")
     return out
 
 
@@ -71,6 +72,12 @@ def panel_section():
           lambda: analysis_frame(restrict_sample(build_panel(data), choices.sample)), repeat=3)
     timed("estimation frame: filter first, then take columns (used)",
           lambda: estimation_frame(choices), repeat=3)
+    frame = estimation_frame(choices)
+    arrays = {c: frame[c].to_numpy().copy() for c in frame.columns}
+    timed("frame from its column arrays, consolidated into blocks (replaced)",
+          lambda: pd.DataFrame(arrays), repeat=5)
+    timed("frame from its column arrays, copy=False (used)",
+          lambda: pd.DataFrame(arrays, copy=False), repeat=5)
 
 
 # ======================================================================================
@@ -92,7 +99,7 @@ def multiverse_section(n: int = 48):
 
     from coupproof.multiverse import space
     from coupproof.multiverse.evaluate import evaluate
-    from coupproof.multiverse.runner import connect, run
+    from coupproof.multiverse.runner import close, connect, run
     from coupproof.multiverse.store import ResultStore
 
     specs = space.sample(n, seed=99)
@@ -114,9 +121,7 @@ def multiverse_section(n: int = 48):
             dt = time.perf_counter() - t0
             rss = client.run(_peak_mb)
         finally:
-            cluster = client.cluster
-            client.close()
-            cluster.close()
+            close(client)
         print(f"  {f'dask runner, {workers} worker(s), warm cache':<62} {n / dt:6.2f} specs/s"
               f"   peak RSS per worker {max(rss.values()):.0f} MB")
 

@@ -65,7 +65,15 @@ def estimation_frame(choices: Choices | None = None, attrition: Attrition | None
     rest = [c for c in ["ccode1", "ccode2", "year", *needed] if c not in filters]
     columns = {**{c: v[rows] for c, v in filters.items()}, **panel_columns(data, rest, rows)}
     columns = {c: columns[c] for c in ["ccode1", "ccode2", "year", *needed]}
-    frame = pd.DataFrame(analysis_columns(columns, choices.terms), index=pd.Index(rows))
+    # copy=False: the columns are fresh arrays (one copy where two terms share a column), so
+    # the frame need not copy them into consolidated blocks, which cost more than the rest of
+    # the frame's assembly (scripts/benchmark.py, panel section)
+    arrays, seen = analysis_columns(columns, choices.terms), set()
+    for c, v in arrays.items():
+        if id(v) in seen:
+            arrays[c] = v.copy()
+        seen.add(id(arrays[c]))
+    frame = pd.DataFrame(arrays, index=pd.Index(rows), copy=False)
     frame.attrs.update(data_choices=data.to_dict(), mean_s=float(build_threat(data).attrs["mean_s"]),
                        choices_key=choices.key(), choices=choices.flat())
     if verbose:

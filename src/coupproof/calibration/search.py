@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from coupproof.multiverse import space as S
-from coupproof.multiverse.runner import connect, run
+from coupproof.multiverse.runner import close, connect, run
 from coupproof.multiverse.store import ResultStore
 from coupproof.params import Choices
 
@@ -100,9 +100,7 @@ def calibrate(store: ResultStore, *, n_random: int = 64, seed: int = 2023, sweep
         best, visited = coordinate_search(store, sweeps=sweeps, client=client)
         around = _evaluate(neighbourhood(best, n_random, seed), store, client).assign(step="around the best")
     finally:
-        cluster = client.cluster
-        client.close()
-        cluster.close()
+        close(client)
     records = pd.concat([visited, around], ignore_index=True).drop_duplicates("key")
     overall = _best(records)
     return {"best": best, "records": records, "best_record": overall}

@@ -95,6 +95,28 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
     return Client(cluster)
 
 
+def _quiet_workers() -> None:
+    """Run in each worker just before a local cluster closes: the scheduler goes first, so a
+    worker's next heartbeat fails and logs a traceback that is shutdown noise, not an error."""
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+
+def close(client) -> None:
+    """Close ``client`` and, if it started one, its local cluster (quietly: see
+    :func:`_quiet_workers`).  A remote cluster is left running and its workers untouched."""
+    cluster = client.cluster
+    if cluster is not None:
+        try:
+            client.run(_quiet_workers)
+        except Exception:  # a worker already gone: nothing to quiet
+            pass
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
 def run(specs: Sequence[Choices], store: ResultStore, *, scheduler: str | None = None,
         workers: int | None = None, distance: str | None = None, progress: bool = True,
         client=None, task: str = EVALUATE, task_kwargs: dict | None = None) -> pd.DataFrame:
@@ -125,10 +147,7 @@ def run(specs: Sequence[Choices], store: ResultStore, *, scheduler: str | None =
             bar.close()
         finally:
             if own:
-                cluster = client.cluster
-                client.close()
-                if cluster is not None:
-                    cluster.close()
+                close(client)
     records = store.read(keys)
     if records.empty:
         return records

@@ -220,12 +220,12 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
             out["reg_diff_l"] = regime_difference(inputs, data.reg_diff_interregnum)
         if "joint_dem_l" in needed:
             out["joint_dem_l"] = inputs["democracy_l_A"] * inputs["democracy_l_B"]
-    keys = pd.DataFrame({c: skeleton[c].to_numpy()[at] for c in ("ccode1", "ccode2", "year")})
+    keys = {c: skeleton[c].to_numpy()[at] for c in ("ccode1", "ccode2", "year")}
     for c in needed:
         if c in out:
             continue
         if c in ("ccode1", "ccode2", "year"):
-            out[c] = keys[c].to_numpy()
+            out[c] = keys[c]
         elif c in ("shared_def", "shared_def_l"):
             out[c] = shared_defense(data, cache)[c].to_numpy()[at]
         elif c in ("def", "def_atopid", "concessionsA", "concessionsB"):
@@ -233,7 +233,7 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
                 out["def_atopid"] = pact_rows(data, cache)["def_atopid"].to_numpy()[at]
                 out["def"] = (~np.isnan(out["def_atopid"])).astype("int8")
             if c.startswith("concessions"):
-                code = keys["ccode1" if c.endswith("A") else "ccode2"].to_numpy(dtype="int64")
+                code = keys["ccode1" if c.endswith("A") else "ccode2"].astype("int64", copy=False)
                 out[c] = concession_values(out["def_atopid"], code, concession_counts(data, cache))
         elif c.endswith("_A") and c[:-2] in STATE_COLUMNS_A:
             out[c] = state(c[:-2], "A")
