@@ -33,6 +33,7 @@ The negotiation choices (the concession coding) are scored separately by
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -54,8 +55,10 @@ TABLE3_COUNTS = {"def": None, "lncbcount1_l": "cb", "gwf_military1_l": "military
 TABLE1_MODELS = {"M2": 2, "M4": 4}
 
 
+@functools.lru_cache(maxsize=1)
 def published_record() -> dict:
-    """The published numbers the distance compares with (read from ``data/published``)."""
+    """The published numbers the distance compares with (read from ``data/published`` once per
+    process; treat the result as read-only)."""
     est = published_estimates(1)
     stats5 = published_model_stats(5).set_index(["model", "stat"])["value"]
     stats1 = published_model_stats(1).set_index(["model", "stat"])["value"]

@@ -22,12 +22,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from coupproof.multiverse import DISTANCE as DISTANCE_HOOK
 from coupproof.multiverse import space as S
 from coupproof.multiverse.runner import close, connect, run
 from coupproof.multiverse.store import ResultStore
 from coupproof.params import Choices
 
-DISTANCE_HOOK = "coupproof.calibration.distance:distance"
 #: Choices the search does not vary (Table 1's own estimation).
 FIXED = ("cluster", "estimator", "controls")
 

@@ -35,17 +35,23 @@ def store_root() -> Path:
     return config.results_dir() / "multiverse"
 
 
+#: The hook that records each specification's distance to the published record.
+DISTANCE = "coupproof.calibration.distance:distance"
+
+
 def run_sample(n: int = 512, seed: int = 2023, workers: int | None = None,
-               progress: bool = False, distance: str | None = None, client=None) -> pd.DataFrame:
-    """Records of ``n`` specifications sampled with ``seed`` (computed or read from the store)."""
+               progress: bool = False, distance: str | None = DISTANCE, client=None) -> pd.DataFrame:
+    """Records of ``n`` specifications sampled with ``seed`` (computed or read from the store),
+    each with its distance to the published record (``distance=None`` skips it)."""
     return run(space.sample(n, seed), ResultStore(store_root()), workers=workers,
                progress=progress, distance=distance, client=client)
 
 
-def run_neighbours(workers: int | None = None, progress: bool = False, client=None) -> pd.DataFrame:
+def run_neighbours(workers: int | None = None, progress: bool = False, client=None,
+                   distance: str | None = DISTANCE) -> pd.DataFrame:
     """Records of the default and of every specification that changes one choice of it."""
     return run(space.neighbours(), ResultStore(store_root()), workers=workers, progress=progress,
-               client=client)
+               client=client, distance=distance)
 
 
 def run_null(records: pd.DataFrame, specifications: int = 32, draws: int = 10, seed: int = 1,
@@ -82,5 +88,5 @@ def _flat_choices(records: pd.DataFrame) -> list[dict]:
     return out
 
 
-__all__ = ["ResultStore", "choices_of", "run", "run_neighbours", "run_null", "run_sample",
+__all__ = ["DISTANCE", "ResultStore", "choices_of", "run", "run_neighbours", "run_null", "run_sample",
            "space", "store_root"]

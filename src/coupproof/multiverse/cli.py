@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from coupproof import config
+from coupproof.multiverse import DISTANCE
 from coupproof.multiverse import space as S
 from coupproof.multiverse.runner import SchedulerError, connect, run
 from coupproof.multiverse.store import ResultStore
@@ -45,8 +46,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=None, help="local worker processes (default: cores)")
     p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
     p.add_argument("--store", type=Path, default=None, help="results folder (default results/multiverse)")
-    p.add_argument("--distance", action="store_true",
-                   help="also record the distance to the published record (calibration)")
+    p.add_argument("--no-distance", action="store_true",
+                   help="do not record the distance to the published record (calibration)")
     p.add_argument("--size", action="store_true", help="print the size of the space and stop")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     return p
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     store = ResultStore(args.store or default_store())
     print(f"{len(specs):,} specifications ({args.design}); results in {store.root}")
     records = run(specs, store, workers=args.workers, client=client, progress=not args.no_progress,
-                  distance="coupproof.calibration.distance:distance" if args.distance else None)
+                  distance=None if args.no_distance else DISTANCE)
     ok = records[records["status"] == "ok"] if len(records) else records
     print(f"{len(records):,} specifications stored, {len(ok):,} with estimates")
     if client is not None:

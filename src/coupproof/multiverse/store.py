@@ -21,7 +21,8 @@ import pandas as pd
 
 #: The modules whose code the records depend on.
 RECORD_MODULES = ("coupproof.sources", "coupproof.panel", "coupproof.models", "coupproof.multiverse",
-                  "coupproof.params", "coupproof.codebook", "coupproof.analysis", "coupproof.cache")
+                  "coupproof.params", "coupproof.codebook", "coupproof.analysis", "coupproof.cache",
+                  "coupproof.calibration")
 
 
 def code_version() -> str:
