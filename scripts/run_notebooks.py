@@ -63,9 +63,10 @@ class Group:
 
 
 #: The build order.  02 builds and caches the panel pieces the chapters read; the multiverse
-#: and calibration chapters start their own worker processes (one per core), so each runs alone
-#: rather than beside another chapter, which would only add its memory; the scorecard reads the results files every
-#: chapter writes; the status page reads the run times of all the others.
+#: and calibration chapters start their own worker processes (one per core), so each runs
+#: alone rather than beside another chapter, which would only add its memory; the scorecard
+#: reads the results files every chapter writes; the status page reads the run times of all
+#: the others.
 SCHEDULE = (
     Group("setup", ("00_", "01_", "02_", "03_"), jobs=2),
     Group("chapters", (), jobs=2),

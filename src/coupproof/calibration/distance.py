@@ -134,10 +134,11 @@ def evaluation_summary(ev) -> dict:
 
 def distance(ev) -> dict:
     """The multiverse hook: the distance and its parts as record columns."""
-    comps = distance_components(evaluation_summary(ev))
+    summary = evaluation_summary(ev)
+    comps = distance_components(summary)
     out = {f"distance.{k}": v for k, v in comps.items()}
     out["distance"] = total_distance(comps)
-    for name, value in evaluation_summary(ev)["table3_counts"].items():
+    for name, value in summary["table3_counts"].items():
         out[f"n.{name}"] = value
     return out
 

@@ -114,11 +114,9 @@ def shared_by(records: pd.DataFrame, top: int = 10) -> pd.DataFrame:
     for col in [c for c in near.columns if c.startswith("choice.") and c[7:] not in FIXED]:
         counts = near[col].value_counts()
         name = col[7:]
-        label = S.BY_NAME[name].label if name in S.BY_NAME else name
-        default = str(Choices().value(name)) if not isinstance(Choices().value(name), tuple) \
-            else "{}..{}".format(*Choices().value(name))
-        rows.append({"choice": label, "most common option": counts.index[0],
-                     "share of the nearest": counts.iloc[0] / len(near), "book's default": default})
+        rows.append({"choice": S.label_of(name), "most common option": counts.index[0],
+                     "share of the nearest": counts.iloc[0] / len(near),
+                     "book's default": S.option_text(Choices().value(name))})
     return pd.DataFrame(rows).sort_values("share of the nearest", ascending=False, kind="stable")
 
 

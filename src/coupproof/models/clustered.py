@@ -36,7 +36,6 @@ R_CLUSTER_DESCRIPTION = (
 )
 
 
-
 def cluster_codes(groups: np.ndarray | pd.Series) -> tuple[np.ndarray, int]:
     """Integer codes 0..G-1 (int64) for cluster labels, and G.  Missing labels are an error."""
     codes, uniques = pd.factorize(np.asarray(groups), use_na_sentinel=True)

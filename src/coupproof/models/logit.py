@@ -52,7 +52,6 @@ from .results import ModelResult, _deprecated_model_label, replace_cov
 COV_TYPES = ("model", "cluster")
 
 
-
 def binary_gof(llf: float, nobs: int, k: int) -> dict[str, float]:
     """AIC, BIC and deviance of a binary ML fit as R's ``glm`` reports them.
 

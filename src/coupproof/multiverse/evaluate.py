@@ -31,7 +31,7 @@ from coupproof.models.interaction import interaction_rows, second_difference_arr
 from coupproof.models.logit import fit_logit_arrays
 from coupproof.models.relogit import king_zeng_bias
 from coupproof.models.specs import formation
-from coupproof.multiverse.space import SPACE, describe
+from coupproof.multiverse.space import SPACE, describe, option_text
 from coupproof.params import Choices
 
 #: Model -> (moderator of the interaction, the other threat), as Table 1's Models 2 and 4.
@@ -149,7 +149,7 @@ def evaluate(choices: Choices, distance: str | None = None) -> dict:
     """
     t0 = time.perf_counter()
     frame = estimation_frame(choices, terms=needed_terms(choices))
-    record: dict = {"key": choices.key(), **{f"choice.{k}": _plain(v)
+    record: dict = {"key": choices.key(), **{f"choice.{k}": option_text(v)
                                              for k, v in describe(choices, SPACE).items()}}
     record["frame_rows"] = len(frame)
     try:
@@ -187,10 +187,3 @@ RECORD_NUMBERS = [f"{m}.{f}" for m in MODELS for f in (
     "N", "events", "llf", "interaction", "interaction_se", "interaction_p", "cb", "threat",
     "threat_se", "second_difference", "second_difference_se", "second_difference_p")] + \
     ["M4.mean_threatB"]
-
-
-def _plain(value) -> str:
-    """A choice's value as it goes into a (string) column: pairs as "a..b", else ``str``."""
-    if isinstance(value, tuple):
-        return f"{value[0]}..{value[1]}"
-    return str(value)

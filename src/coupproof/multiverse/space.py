@@ -113,6 +113,18 @@ SPACE: tuple[Dimension, ...] = (
 BY_NAME = {d.name: d for d in SPACE}
 
 
+def label_of(name: str) -> str:
+    """The words for a choice in tables and prose (its flat name if it is not in the space)."""
+    return BY_NAME[name].label if name in BY_NAME else name
+
+
+def option_text(value) -> str:
+    """An option as the records store it and the tables print it: pairs as "a..b", else ``str``."""
+    if isinstance(value, tuple):
+        return f"{value[0]}..{value[1]}"
+    return str(value)
+
+
 def check_space(space: Sequence[Dimension] = SPACE) -> None:
     """Every dimension names a real parameter, once, with the default among its options."""
     names = [d.name for d in space]
