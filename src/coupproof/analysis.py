@@ -32,15 +32,18 @@ CLUSTER_COLUMNS = {
 
 def frame_columns(choices: Choices, terms: Sequence[str] | None = None) -> list[str]:
     """Panel columns the estimation frame needs: the sample filter and the model terms
-    (every term of the codebook, or only the components of ``terms``)."""
+    (every term of the codebook and the outcomes, or only the components of ``terms`` and
+    the DV ``def``)."""
     by_term = term_columns(choices.terms)
+    carried = [c for c in CARRIED if c in DYAD_COLUMNS]
     if terms is not None:
-        unknown = [t for t in components(terms) if t not in by_term and t not in CARRIED]
+        comps = components(terms)
+        unknown = [t for t in comps if t not in by_term and t not in CARRIED]
         if unknown:
             raise KeyError(f"unknown model terms {unknown}; the codebook has {', '.join(by_term)}")
-        by_term = {t: c for t, c in by_term.items() if t in components(terms)}
-    cols = [*sample_columns(choices.sample), *by_term.values(),
-            *(c for c in CARRIED if c in DYAD_COLUMNS)]
+        by_term = {t: c for t, c in by_term.items() if t in comps}
+        carried = [c for c in carried if c == "def" or c in comps]
+    cols = [*sample_columns(choices.sample), *by_term.values(), *carried]
     return list(dict.fromkeys(c for c in cols if c not in ("ccode1", "ccode2", "year")))
 
 
@@ -50,9 +53,9 @@ def estimation_frame(choices: Choices | None = None, attrition: Attrition | None
     model term (timing from ``choices.terms``) and the cluster ids.
 
     The same frame as ``analysis_frame(restrict_sample(build_panel(data), sample), terms)``
-    (tests check it), built faster: the sample filter runs first on the few columns it
-    needs, then only the kept rows get the model columns.  ``terms`` limits the columns to
-    those a set of model terms needs.
+    (tests check it), built faster: each sample filter reads its columns only on the rows
+    still in, then only the kept rows get the model columns.  ``terms`` limits the columns
+    to those a set of model terms needs (and the DV ``def``).
     """
     from coupproof.panel.threat import build_threat
 
@@ -60,11 +63,8 @@ def estimation_frame(choices: Choices | None = None, attrition: Attrition | None
     t0 = time.perf_counter()
     data = choices.data
     needed = frame_columns(choices, terms)
-    filters = panel_columns(data, sample_columns(choices.sample))
-    rows = sample_rows(filters, choices.sample, attrition)
-    rest = [c for c in ["ccode1", "ccode2", "year", *needed] if c not in filters]
-    columns = {**{c: v[rows] for c, v in filters.items()}, **panel_columns(data, rest, rows)}
-    columns = {c: columns[c] for c in ["ccode1", "ccode2", "year", *needed]}
+    rows = sample_rows(lambda names, at: panel_columns(data, names, at), choices.sample, attrition)
+    columns = panel_columns(data, ["ccode1", "ccode2", "year", *needed], rows)
     # copy=False: the columns are fresh arrays (one copy where two terms share a column), so
     # the frame need not copy them into consolidated blocks, which cost more than the rest of
     # the frame's assembly (scripts/benchmark.py, panel section)

@@ -1,5 +1,5 @@
 """R's cluster-robust covariance (vcovCL): by hand, against statsmodels' factors, on logit and
-probit fits; dyad cluster ids."""
+probit fits."""
 
 import numpy as np
 import pytest
@@ -7,7 +7,6 @@ import statsmodels.api as sm
 
 from coupproof.models.clustered import (
     cluster_cov,
-    dyad_ids,
     statsmodels_cluster_factor,
     with_r_cluster_cov,
 )
@@ -43,12 +42,6 @@ def test_cluster_cov_function_accepts_string_labels(sim):
     V, G = cluster_cov(X, y - p, bread, np.array([f"dyad-{v}" for v in g]))
     np.testing.assert_allclose(V, ours.cov_params().to_numpy(), rtol=1e-10)
 
-
-def test_dyad_ids_directed_and_undirected():
-    a = np.array([2, 365, 2])
-    b = np.array([365, 2, 20])
-    assert dyad_ids(a, b).tolist() == [2365, 365002, 2020]
-    assert dyad_ids(a, b, directed=False).tolist() == [2365, 2365, 2020]
 
 
 def test_statsmodels_cluster_without_correction_times_g_over_g_minus_1_is_rs_vcovcl(sim, hand_cluster_cov):

@@ -83,3 +83,10 @@ def test_endog_and_exog_are_labelled_for_statsmodels(frame):
     assert list(d.exog.index) == list(d.index)
     model = sm.OLS(d.endog, d.exog)
     assert model.exog_names == ["lncb", "x2", "const"] and model.endog_names == "def"
+
+
+def test_the_design_is_column_major_and_stays_so_when_rows_or_columns_change(frame):
+    d = build_design(frame, "def", ["lncb", "t_b", "lncb:t_b", "const"])
+    assert d.X.flags.f_contiguous
+    assert d.subset(np.arange(d.nobs) % 2 == 0).X.flags.f_contiguous
+    assert d.with_columns(np.ones(d.nobs), ["one"]).X.flags.f_contiguous

@@ -91,3 +91,21 @@ def test_model_attrition_continues_with_nested_deletions():
     # 12 lacks reg_diff_l (events 1 + 1 + 0 left: 11, 13, 16), then 13 lacks military (11, 16)
     assert t["rows"].tolist()[-2:] == [3, 2] and t["dropped"].tolist()[-2:] == [1, 1]
     assert t["events"].tolist()[-2:] == [2, 1]
+
+
+def test_a_column_reader_gives_the_same_rows_and_reads_each_filter_on_the_rows_still_in():
+    frame, sample = panel(), SampleChoices()
+    reads = []
+
+    def take(names, at):
+        reads.append((tuple(names), None if at is None else at.tolist()))
+        return {c: frame[c].to_numpy() if at is None else frame[c].to_numpy()[at] for c in names}
+
+    mapping = {c: frame[c].to_numpy() for c in sample_columns(sample)}
+    a, b = Attrition(), Attrition()
+    assert sample_rows(take, sample, a).tolist() == sample_rows(mapping, sample, b).tolist() == [1, 6]
+    assert a.table().equals(b.table())
+    # years first (all rows), then polity2_A on the years kept, then the base columns on the
+    # rows that passed the regime filter
+    assert reads == [(("year", "def"), None), (("polity2_A",), [1, 2, 3, 4, 6]),
+                     (tuple(BASE_COLUMNS), [1, 4, 6])]

@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse as _sparse
 
+from coupproof.keys import dyad_ids  # noqa: F401  (re-exported: the cluster ids of the book's models)
+
 from .results import ModelResult, replace_cov
 
 R_CLUSTER_DESCRIPTION = (
@@ -48,11 +50,18 @@ def cluster_score_sums(X: np.ndarray, resid: np.ndarray, codes: np.ndarray, n_cl
     """Per-cluster sums of the score contributions ``resid_i * x_i``: a G x k matrix.
 
     Computed as ``C @ X`` with the sparse G x n matrix ``C[codes_i, i] = resid_i``, stored by
-    column (one entry per row of X, so no sorting): one pass over the rows of X.
+    column (one entry per row of X, so no sorting): one pass over the rows of X, or one per
+    column of a column-major X (scipy would copy it to row-major first; the sums are the
+    same, added in the same order).
     """
     n = X.shape[0]
     C = _sparse.csc_matrix((np.asarray(resid, dtype=float), np.asarray(codes), np.arange(n + 1)),
                            shape=(n_clusters, n))
+    if X.ndim == 2 and X.flags.f_contiguous and not X.flags.c_contiguous:
+        S = np.empty((X.shape[1], n_clusters)).T
+        for j in range(X.shape[1]):
+            S[:, j] = C @ X[:, j]
+        return S
     return np.asarray(C @ X)
 
 
@@ -127,15 +136,6 @@ def with_r_cluster_cov(fit: Any, groups: np.ndarray | pd.Series) -> Any:
     return replace_cov(fit, V, "cluster", description=R_CLUSTER_DESCRIPTION,
                        groups=np.asarray(groups), use_correction=False, n_groups=G)
 
-
-
-def dyad_ids(a: np.ndarray | pd.Series, b: np.ndarray | pd.Series, *, directed: bool = True) -> np.ndarray:
-    """Cluster ids for dyads of COW codes: ``a*1000 + b`` (directed) or ``min*1000 + max``."""
-    a = np.asarray(a, dtype=np.int64)
-    b = np.asarray(b, dtype=np.int64)
-    if not directed:
-        a, b = np.minimum(a, b), np.maximum(a, b)
-    return a * 1000 + b
 
 
 __all__ = ["R_CLUSTER_DESCRIPTION", "cluster_codes", "cluster_cov", "cluster_score_sums", "dyad_ids",

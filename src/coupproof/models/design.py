@@ -82,20 +82,32 @@ def term_matrix(
     return _assemble(arrays, terms, len(df))
 
 
-def _assemble(arrays: Mapping[str, np.ndarray], terms: Sequence[str], n: int) -> np.ndarray:
-    """Stack the terms as columns, multiplying the components of interaction terms."""
+def _assemble(arrays: Mapping[str, np.ndarray], terms: Sequence[str], n: int,
+              rows: np.ndarray | None = None) -> np.ndarray:
+    """Stack the terms as columns, multiplying the components of interaction terms.
+
+    ``rows`` (positions) takes those rows of every component.  The matrix is column-major
+    (Fortran order): each term is one contiguous column, so it is written in one sweep, a
+    model's subset of columns is a cheap copy or a view, and the logit's Newton pass reads
+    it as contiguous row blocks of ``X.T`` (``scripts/benchmark.py``, models section).
+    """
     if len(set(terms)) != len(terms):
         raise ValueError(f"duplicated terms: {list(terms)}")
-    X = np.empty((n, len(terms)), dtype=float)
+    X = np.empty((len(terms), n), dtype=float).T
+
+    def take(c: str) -> np.ndarray:
+        a = arrays[c]
+        return a if rows is None else a.take(rows)
+
     for j, t in enumerate(terms):
         parts = split_term(t)
+        col = X[:, j]
         if not parts:
-            X[:, j] = 1.0
+            col[:] = 1.0
             continue
-        col = arrays[parts[0]].copy()
+        col[:] = take(parts[0])
         for p in parts[1:]:
-            col *= arrays[p]
-        X[:, j] = col
+            col *= take(p)
     return X
 
 
@@ -173,7 +185,7 @@ class Design:
         new_mask[np.flatnonzero(self.mask)[~keep]] = False
         return Design(
             y=self.y[keep],
-            X=self.X[keep],
+            X=np.asfortranarray(self.X[keep]),  # stays column-major
             terms=list(self.terms),
             dv=self.dv,
             mask=new_mask,
@@ -193,7 +205,7 @@ class Design:
             raise ValueError(f"terms already present: {sorted(clash)}")
         return Design(
             y=self.y,
-            X=np.column_stack([self.X, M]),
+            X=np.vstack([self.X.T, M.T]).T,  # column-major, as _assemble
             terms=[*self.terms, *names],
             dv=self.dv,
             mask=self.mask,
@@ -284,9 +296,10 @@ def build_design(
         if k:
             missing[aliases.get(c, c)] = k
         ok &= ~bad
-    X = _assemble({c: a[ok] for c, a in arrays.items()}, terms, int(ok.sum()))
+    kept = np.flatnonzero(ok)
+    X = _assemble(arrays, terms, kept.size, kept)
     return Design(
-        y=y_all[ok],
+        y=y_all[kept],
         X=X,
         terms=terms,
         dv=dv,

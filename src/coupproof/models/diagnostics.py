@@ -85,12 +85,16 @@ def check_binary_outcome(y: np.ndarray) -> None:
 
 
 def column_reduce(ufunc: np.ufunc, A: np.ndarray, block: int = 256) -> np.ndarray:
-    """``ufunc.reduce(A, axis=0)`` for a tall row-major ``A``, five times faster.
+    """``ufunc.reduce(A, axis=0)`` for a tall ``A``, fast in either memory order.
 
-    Reducing a C-ordered n x k array over its rows runs an inner loop of length k per row;
-    viewing it as ``(n / block) x (block * k)`` first gives the inner loop ``block * k``
-    elements, then a second reduction folds the ``block`` partial rows.
+    A column-major ``A`` is reduced column by column as it is.  Reducing a row-major n x k
+    array over its rows runs an inner loop of length k per row; viewing it as
+    ``(n / block) x (block * k)`` first gives the inner loop ``block * k`` elements, then a
+    second reduction folds the ``block`` partial rows (five times faster).
     """
+    A = np.asarray(A)
+    if A.ndim != 2 or A.flags.f_contiguous:
+        return ufunc.reduce(A, axis=0)
     A = np.ascontiguousarray(A)
     n, k = A.shape
     q = n // block
@@ -115,30 +119,30 @@ class ColumnProfile:
 
 
 def column_profile(X: np.ndarray) -> ColumnProfile:
-    """Range, sum, root mean square and 0/1-ness of every column of ``X`` (about 15 ms on 423,000 x 10).
+    """Range, sum, root mean square and 0/1-ness of every column of ``X`` (about 6 ms on a
+    column-major 423,000 x 10 design).
 
     A column is 0/1 when its range is [0, 1] and the sum of ``x(1 - x)`` is exactly zero:
     every term is non-negative for ``0 <= x <= 1`` and zero only at 0 and 1, and a sum of
     non-negative floating-point numbers is zero only if every term is.
     """
-    X = np.ascontiguousarray(X, dtype=float)
+    X = np.asarray(X, dtype=float)
     n = max(X.shape[0], 1)
     mn = column_reduce(np.minimum, X)
     mx = column_reduce(np.maximum, X)
     total = column_reduce(np.add, X)
-    work = X * X
-    rms = np.sqrt(column_reduce(np.add, work) / n)
+    rms = np.sqrt(np.einsum("ij,ij->j", X, X) / n)
     in01 = (mn == 0.0) & (mx == 1.0)
     binary = np.zeros(X.shape[1], dtype=bool)
-    if in01.any():
-        np.subtract(X, work, out=work)  # x(1 - x) = x - x^2, exactly 0 only at 0 and 1
-        binary[in01] = column_reduce(np.add, work)[in01] == 0.0
+    for j in np.flatnonzero(in01):
+        x = X[:, j]
+        binary[j] = np.add.reduce(x - x * x) == 0.0  # x(1 - x) = x - x^2, exactly 0 only at 0 and 1
     return ColumnProfile(mn, mx, total, rms, binary, (mn == 1.0) & (mx == 1.0))
 
 
 def constant_columns(X: np.ndarray) -> np.ndarray:
     """Indices of the columns that are identically one (an intercept)."""
-    X = np.ascontiguousarray(X, dtype=float)
+    X = np.asarray(X, dtype=float)
     return np.flatnonzero((column_reduce(np.minimum, X) == 1.0) & (column_reduce(np.maximum, X) == 1.0))
 
 
@@ -311,8 +315,8 @@ def warn_if_ill_conditioned(
 
 def column_scale(X: np.ndarray) -> np.ndarray:
     """Root mean square of each column of ``X`` (the unit in which its coefficient is judged)."""
-    X = np.ascontiguousarray(X, dtype=float)
-    return np.sqrt(column_reduce(np.add, X * X) / max(X.shape[0], 1))
+    X = np.asarray(X, dtype=float)
+    return np.sqrt(np.einsum("ij,ij->j", X, X) / max(X.shape[0], 1))
 
 
 def check_count_boundary(y: np.ndarray, X: np.ndarray, names: Sequence[str] | None = None, *, boundary: float = 1.0) -> None:

@@ -42,10 +42,19 @@ def king_zeng_bias(X: np.ndarray, pi: np.ndarray, bread: np.ndarray) -> np.ndarr
 
     ``bread`` is ``(X'WX)^-1`` at the ML estimates and ``pi`` the fitted probabilities.
     """
-    w = pi * (1.0 - pi)
-    q = np.einsum("ij,ij->i", X @ bread, X)  # diagonal of X (X'WX)^-1 X'
+    XT = np.ascontiguousarray(np.asarray(X, dtype=float).T)  # k x n: a view of a column-major X
+    pi = np.asarray(pi, dtype=float)
+    n = XT.shape[1]
+    q = np.empty(n)  # diagonal of X (X'WX)^-1 X', in blocks of rows (no n x k temporary)
+    for s in range(0, n, _KZ_BLOCK):
+        Xb = XT[:, s:s + _KZ_BLOCK]
+        q[s:s + _KZ_BLOCK] = np.einsum("ij,ij->j", bread @ Xb, Xb)
     xi = 0.5 * q * (2.0 * pi - 1.0)
-    return bread @ (X.T @ (w * xi))
+    return bread @ (XT @ (pi * (1.0 - pi) * xi))
+
+
+#: Rows per block of :func:`king_zeng_bias` (temporaries stay in cache).
+_KZ_BLOCK = 4096
 
 
 def king_zeng(ml: Any, *, scale_se: bool = False, name: str = "") -> ModelResult:

@@ -21,6 +21,8 @@ import pandas as pd
 from scipy import stats
 
 from coupproof.analysis import CLUSTER_COLUMNS, estimation_frame
+from coupproof.keys import undirected_keys
+from coupproof.models.clustered import cluster_codes
 from coupproof.models.design import build_design
 from coupproof.models.diagnostics import ConvergenceError
 from coupproof.models.logit import fit_logit_arrays
@@ -29,12 +31,6 @@ from coupproof.panel.build import dyad_skeleton
 from coupproof.params import Choices
 
 _UNDIRECTED: dict[str, np.ndarray] = {}
-
-
-def undirected_keys(ccode1, ccode2, year) -> np.ndarray:
-    """year·10⁸ + min·10⁴ + max for each dyad-year (the same for (A, B) and (B, A))."""
-    a, b = np.asarray(ccode1, dtype="int64"), np.asarray(ccode2, dtype="int64")
-    return np.asarray(year, dtype="int64") * 100_000_000 + np.minimum(a, b) * 10_000 + np.maximum(a, b)
 
 
 def universe() -> np.ndarray:
@@ -68,9 +64,9 @@ def null_draws(choices: Choices, draws: int = 20, seed: int = 1) -> pd.DataFrame
         null_terms = [t for t in terms if t != term]
         try:
             design = build_design(frame, "def", terms)
-            codes, uniques = pd.factorize(design.align(frame[CLUSTER_COLUMNS[est.cluster]].to_numpy()))
+            codes, n_clusters = cluster_codes(design.align(frame[CLUSTER_COLUMNS[est.cluster]]))
             X = design.X
-            Xn = np.ascontiguousarray(X[:, [terms.index(t) for t in null_terms]])
+            Xn = np.asfortranarray(X[:, [terms.index(t) for t in null_terms]])
             restricted = fit_logit_arrays(design.y, Xn)
             observed = fit_logit_arrays(design.y, X)
         except ConvergenceError:
@@ -84,7 +80,7 @@ def null_draws(choices: Choices, draws: int = 20, seed: int = 1) -> pd.DataFrame
             y = (uniforms(kept, seed, b) < p_null).astype("float64")
             try:
                 fit = fit_logit_arrays(y, X, start=observed.params, cluster_codes=codes,
-                                       n_clusters=len(uniques), check=False)
+                                       n_clusters=n_clusters, check=False)
                 coef, se = fit.params[j], float(np.sqrt(fit.cov_cluster[j, j]))
                 p = float(2 * stats.norm.sf(abs(coef / se)))
             except ConvergenceError:

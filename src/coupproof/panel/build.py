@@ -60,6 +60,19 @@ def dyad_skeleton(cache: PieceCache = CACHE) -> pd.DataFrame:
                      sources=("cow_states",))
 
 
+def dv_rows(cache: PieceCache = CACHE) -> np.ndarray:
+    """Positions in :func:`dyad_skeleton` of the DV years (all but the first year, which only
+    supplies t−1 values): the rows of :func:`build_panel`, in its order."""
+    first, last = DYAD_YEARS
+
+    def build():
+        return {"rows": np.flatnonzero(dyad_skeleton(cache)["year"].to_numpy() > first)}
+
+    return cache.get("dv_rows", {"first": first, "last": last}, build, kind="arrays",
+                     modules=("coupproof.panel.dyads", "coupproof.panel.states"),
+                     sources=("cow_states",))["rows"]
+
+
 def shared_defense(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
     """``shared_def`` and ``shared_def_l`` for every skeleton row, from ``data.alliance_source``."""
     def build():
@@ -197,7 +210,7 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
     :func:`build_panel` column by column.
     """
     skeleton = dyad_skeleton(cache)
-    dv = np.flatnonzero((skeleton["year"] > DYAD_YEARS[0]).to_numpy())
+    dv = dv_rows(cache)
     at = dv if rows is None else dv[np.asarray(rows)]
     out: dict[str, np.ndarray] = {}
     states = None
@@ -211,7 +224,7 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
                 raise AssertionError("state-year table is not on the canonical index")
         if side not in positions:
             positions[side] = skeleton["a_row" if side == "A" else "b_row"].to_numpy()[at]
-        return states[col].to_numpy(dtype="float64")[positions[side]]
+        return states[col].to_numpy(dtype="float64").take(positions[side])
 
     needed = list(dict.fromkeys(columns))
     if {"reg_diff_l", "joint_dem_l"} & set(needed):
@@ -220,12 +233,18 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
             out["reg_diff_l"] = regime_difference(inputs, data.reg_diff_interregnum)
         if "joint_dem_l" in needed:
             out["joint_dem_l"] = inputs["democracy_l_A"] * inputs["democracy_l_B"]
-    keys = {c: skeleton[c].to_numpy()[at] for c in ("ccode1", "ccode2", "year")}
+    keys: dict[str, np.ndarray] = {}
+
+    def key(c: str) -> np.ndarray:
+        if c not in keys:
+            keys[c] = skeleton[c].to_numpy()[at]
+        return keys[c]
+
     for c in needed:
         if c in out:
             continue
         if c in ("ccode1", "ccode2", "year"):
-            out[c] = keys[c]
+            out[c] = key(c)
         elif c in ("shared_def", "shared_def_l"):
             out[c] = shared_defense(data, cache)[c].to_numpy()[at]
         elif c in ("def", "def_atopid", "concessionsA", "concessionsB"):
@@ -233,7 +252,7 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
                 out["def_atopid"] = pact_rows(data, cache)["def_atopid"].to_numpy()[at]
                 out["def"] = (~np.isnan(out["def_atopid"])).astype("int8")
             if c.startswith("concessions"):
-                code = keys["ccode1" if c.endswith("A") else "ccode2"].astype("int64", copy=False)
+                code = key("ccode1" if c.endswith("A") else "ccode2").astype("int64", copy=False)
                 out[c] = concession_values(out["def_atopid"], code, concession_counts(data, cache))
         elif c.endswith("_A") and c[:-2] in STATE_COLUMNS_A:
             out[c] = state(c[:-2], "A")

@@ -26,29 +26,41 @@ def sample_columns(sample: SampleChoices) -> list[str]:
 def sample_rows(columns, sample: SampleChoices = SampleChoices(),
                 attrition: Attrition | None = None) -> np.ndarray:
     """Positions of the rows that pass DV years, A's regime filter and the base-frame
-    columns, in that order, from arrays ``columns[name]`` (see :func:`sample_columns`).
+    columns, in that order.
+
+    ``columns`` gives the columns of :func:`sample_columns`: a mapping of arrays over all
+    rows, or a function ``columns(names, rows)`` returning those columns at the positions
+    ``rows`` (all rows when None).  With a function each filter reads its columns only on the
+    rows still in, so the later filters gather fewer values.
 
     Each step is recorded in ``attrition`` (rows in and out, events) when one is given.
     """
+    take = columns if callable(columns) else (
+        lambda names, at: {c: np.asarray(columns[c]) if at is None else np.asarray(columns[c])[at]
+                           for c in names})
     att = attrition if attrition is not None else Attrition()
     first, last = sample.years
-    year = np.asarray(columns["year"])
+    base = take(["year", "def"], None)
+    year = base["year"]
     rows = np.flatnonzero((year >= first) & (year <= last))
-    event = np.nan_to_num(np.asarray(columns["def"], dtype="float64"))
+    event = np.nan_to_num(np.asarray(base["def"], dtype="float64")[rows])
     att.record(f"all directed dyad-years {first}–{last} (COW system members)", len(rows), 0,
-               event[rows].sum())
-    steps = []
+               event.sum())
+
+    def step(label: str, keep: np.ndarray) -> None:
+        nonlocal rows, event
+        att.record(label, int(keep.sum()), int(keep.size - keep.sum()), event[keep].sum())
+        rows, event = rows[keep], event[keep]
+
     if sample.polity_max is not None:
         col = filter_column(sample)
-        steps.append((f"A non-democratic: {col} ≤ {sample.polity_max}",
-                      lambda r: np.asarray(columns[col], dtype="float64")[r] <= sample.polity_max))
-    steps.append(("lagged threats (A, B), shared defense pact (t−1) and recent coup present",
-                  lambda r: np.all([~np.isnan(np.asarray(columns[c], dtype="float64")[r])
-                                    for c in BASE_COLUMNS], axis=0)))
-    for label, test in steps:
-        keep = test(rows)
-        att.record(label, int(keep.sum()), int((~keep).sum()), event[rows[keep]].sum())
-        rows = rows[keep]
+        step(f"A non-democratic: {col} ≤ {sample.polity_max}",
+             np.asarray(take([col], rows)[col], dtype="float64") <= sample.polity_max)
+    values = take(BASE_COLUMNS, rows)
+    keep = np.ones(len(rows), dtype=bool)
+    for c in BASE_COLUMNS:
+        keep &= ~np.isnan(np.asarray(values[c], dtype="float64"))
+    step("lagged threats (A, B), shared defense pact (t−1) and recent coup present", keep)
     return rows
 
 

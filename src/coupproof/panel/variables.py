@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from coupproof.codebook import CODEBOOK, column
+from coupproof.keys import dyad_ids
 from coupproof.params import TermChoices
 
 #: Columns carried over unchanged from the panel when present.
@@ -30,10 +31,8 @@ def analysis_columns(columns, terms: TermChoices = TermChoices()) -> dict[str, n
     for c in CARRIED:
         if c in columns:
             out[c] = np.asarray(columns[c])
-    a = np.asarray(columns["ccode1"], dtype="int64")
-    b = np.asarray(columns["ccode2"], dtype="int64")
-    out["dyad_directed"] = a * 1000 + b
-    out["dyad_undirected"] = np.minimum(a, b) * 1000 + np.maximum(a, b)
+    out["dyad_directed"] = dyad_ids(columns["ccode1"], columns["ccode2"])
+    out["dyad_undirected"] = dyad_ids(columns["ccode1"], columns["ccode2"], directed=False)
     return out
 
 
