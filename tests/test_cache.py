@@ -96,6 +96,18 @@ def test_orphaned_temporary_files_are_removed_and_files_are_ordinary(tmp_path):
         assert stat.S_IMODE(f.stat().st_mode) == 0o666 & ~umask
 
 
+def test_a_temporary_file_renamed_away_during_the_cleanup_is_skipped(tmp_path, monkeypatch):
+    # another worker finishes its write (renames its temporary file) between our listing of
+    # the folder and our look at the file: the cleanup must pass over it, not fail
+    data, _ = _entry(tmp_path)
+    gone = data.with_name(f".{data.name}.otherhost.{os.getpid()}.1.tmp")  # listed, then renamed
+    real_glob = type(data).glob
+    monkeypatch.setattr(type(data), "glob",
+                        lambda self, pattern: [gone, *real_glob(self, pattern)])
+    value = PieceCache(tmp_path).get("toy", {"x": 1}, Builder(None))
+    pd.testing.assert_frame_equal(value, frame())
+
+
 def test_arrays_pieces_round_trip_and_are_read_only(tmp_path):
     arrays = {"values": np.arange(6.0), "shapes": np.array([[2, 3]])}
     out = PieceCache(tmp_path).get("arr", {}, Builder(arrays), kind="arrays")

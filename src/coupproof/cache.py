@@ -310,10 +310,12 @@ class PieceCache:
                 host, pid = parts[-4], int(parts[-3])
             except (IndexError, ValueError):
                 host, pid = "", -1
-            stale = (host == _HOST and not _pid_alive(pid)) or now - tmp.stat().st_mtime > 86400
-            if stale:
-                with contextlib.suppress(FileNotFoundError):
+            try:  # another process may rename its finished file away at any moment
+                stale = (host == _HOST and not _pid_alive(pid)) or now - tmp.stat().st_mtime > 86400
+                if stale:
                     tmp.unlink()
+            except FileNotFoundError:
+                continue
 
 
 def _nbytes(value) -> int:
