@@ -77,7 +77,7 @@ def test_the_scheduler_option_runs_on_an_existing_cluster(raw_data, tmp_path):
     (["--fix", "cluster=pair"], "one of 'undirected', 'directed'"),
     (["--fix", "polity_max=true"], "must be an integer"),
     (["--vary", "s_codin"], "did you mean 's_coding'"),
-    (["--scheduler", "tcp://127.0.0.1:9", "-n", "2"], "cannot reach the Dask scheduler"),
+    (["--scheduler", "tcp://127.0.0.1:9", "--timeout", "1", "-n", "2"], "within 1 s"),
 ])
 def test_bad_input_fails_before_any_work(tmp_path, capsys, argv, message):
     from coupproof import sources

@@ -45,6 +45,8 @@ def parser() -> argparse.ArgumentParser:
                    help="hold a choice at a value in every specification (repeatable)")
     p.add_argument("--workers", type=int, default=None, help="local worker processes (default: cores)")
     p.add_argument("--scheduler", default=None, help="address of an existing Dask scheduler")
+    p.add_argument("--timeout", type=float, default=10.0,
+                   help="seconds to keep trying to reach --scheduler (default 10)")
     p.add_argument("--store", type=Path, default=None, help="results folder (default results/multiverse)")
     p.add_argument("--no-distance", action="store_true",
                    help="do not record the distance to the published record (calibration)")
@@ -103,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
             raise ChoiceError(f"the full space has {total:,} specifications; use --design sample "
                               "-n N, or --vary fewer choices")
         specs = specifications(args.design, args.n, args.seed, dims, fixed)
-        client = connect(args.scheduler, args.workers) if args.scheduler else None
+        client = (connect(args.scheduler, args.workers, timeout=args.timeout) if args.scheduler
+                  else None)
     except (ChoiceError, SchedulerError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
