@@ -88,3 +88,31 @@ def test_all_results_fits_shared_models_once_and_layers_each_table(raw_data):
     assert out[2].differences == {"cluster": "directed"}
     fit = fit_table_results(2, table_choices(2, reader))
     assert fit.results().key == out[2].key
+
+
+def test_all_results_can_leave_out_tables_without_an_estimate(monkeypatch):
+    from coupproof import tables as registry
+    from coupproof.models.diagnostics import ConvergenceError
+
+    fitted = []
+
+    class Fit:
+        def __init__(self, n):
+            self.n = n
+
+        def results(self):
+            return f"results of {self.n}"
+
+    def fake_fit_group(number, spec, *, options=None, frames=None):
+        fitted.append(number)
+        if number in (6, 2):   # Table 2 fails with its partner Table 12 (one hurdle fit)
+            raise ConvergenceError("a dummy separates the outcome")
+        return {n: Fit(n) for n in registry.group_tables(registry.table(number).fit_group)}
+
+    monkeypatch.setattr(registry, "fit_group", fake_fit_group)
+    with pytest.raises(ConvergenceError):
+        registry.all_results(tables=[4, 6, 7])
+    fitted.clear()
+    out = registry.all_results(tables=[4, 6, 2, 12, 7], skip_failed=True)
+    assert out == {4: "results of 4", 7: "results of 7"}
+    assert fitted == [4, 6, 2, 7]          # Table 12 is not tried again after Table 2 failed

@@ -488,7 +488,8 @@ def fit_results(table_id: int, choices: Choices | None = None, *,
 
 
 def all_results(choices: Choices | None = None, *, tables: Iterable[int] | None = None,
-                options: Mapping[int, Mapping[str, Any]] | None = None) -> dict[int, TableResults]:
+                options: Mapping[int, Mapping[str, Any]] | None = None,
+                skip_failed: bool = False) -> dict[int, TableResults]:
     """The results of every table (or of ``tables``) for the reader's construction
     ``choices``, without running a notebook: ``{table number: TableResults}``, ready for
     :func:`coupproof.report.scorecard.coefficient_scorecard` and
@@ -498,20 +499,31 @@ def all_results(choices: Choices | None = None, *, tables: Iterable[int] | None 
     polity2 ≤ 5 sample unless ``choices`` changes ``polity_max``); estimation frames and
     shared fits (the hurdle of Tables 2 and 12, the Heckman fits of Tables 10 and 11) are
     computed once.  ``options`` gives estimator options by table (``{15: {"dv_rule":
-    "bilateral"}}``).
+    "bilateral"}}``).  With ``skip_failed`` a table whose models have no ML estimate under
+    the construction (a :class:`~coupproof.models.diagnostics.ConvergenceError`, e.g. a
+    dummy that separates the outcome) is left out instead of stopping the others.
     """
+    from coupproof.models.diagnostics import ConvergenceError
+
     wanted = [table(n).number for n in (tables if tables is not None else TABLES)]
     frames = _Frames()
     out: dict[int, TableResults] = {}
+    failed: set[int] = set()
     for number in wanted:
-        if number in out:
+        if number in out or number in failed:
             continue
-        fits = fit_group(number, table_choices(number, choices),
-                         options=(options or {}).get(number), frames=frames)
+        try:
+            fits = fit_group(number, table_choices(number, choices),
+                             options=(options or {}).get(number), frames=frames)
+        except ConvergenceError:
+            if not skip_failed:
+                raise
+            failed.update(group_tables(table(number).fit_group))
+            continue
         for n, fit in fits.items():
             if n in wanted:
                 out[n] = fit.results()
-    return {n: out[n] for n in wanted}
+    return {n: out[n] for n in wanted if n in out}
 
 
 __all__ = [

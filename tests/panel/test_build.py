@@ -1,6 +1,7 @@
 """The panel from cached pieces: read each raw file once, equal to a build from scratch,
 and shared by every specification that differs only in sample or estimation choices."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -61,3 +62,32 @@ def test_changing_one_choice_rebuilds_only_its_pieces(scratch_cache):
     cache = PieceCache(scratch_cache)
     build_panel(Choices.from_overrides({"coup_window": (-5, -1)}).data, cache=cache)
     assert set(cache.builds) == {"state_coups"}
+
+
+FRAME_VARIANTS = {
+    "default": {},
+    "polity2 <= 5 in t-1, directed, Polity5": {"polity_max": 5, "polity_filter_year": "t-1",
+                                              "polity_version": "5", "cluster": "directed"},
+    "no regime filter, 1970-2000, every new pact": {"polity_max": None, "years": (1970, 2000),
+                                                    "def_rule": "all"},
+}
+
+
+@pytest.mark.parametrize("name", list(FRAME_VARIANTS))
+def test_the_estimation_frame_equals_the_verb_pipeline(name):
+    """The fast path (filters on state-years, then only the kept rows' columns) gives the
+    frame and the attrition of build_panel -> restrict_sample -> analysis_frame."""
+    from coupproof.analysis import estimation_frame
+    from coupproof.panel.sample import restrict_sample
+    from coupproof.panel.transforms import Attrition
+    from coupproof.panel.variables import analysis_frame
+
+    choices = Choices.from_overrides(FRAME_VARIANTS[name])
+    slow_att, fast_att = Attrition(), Attrition()
+    slow = analysis_frame(restrict_sample(build_panel(choices.data), choices.sample, slow_att),
+                          choices.terms)
+    fast = estimation_frame(choices, attrition=fast_att)
+    assert fast_att.table().equals(slow_att.table())
+    assert fast.index.equals(slow.index) and set(fast.columns) <= set(slow.columns)
+    for c in fast.columns:
+        np.testing.assert_array_equal(fast[c].to_numpy(), slow[c].to_numpy(), err_msg=c)

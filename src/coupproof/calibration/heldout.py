@@ -32,6 +32,23 @@ def scorecard_counts(card: pd.DataFrame) -> dict:
             "within one published SE": float(within.mean()) if len(within) else float("nan")}
 
 
+def heldout_results(choices: Choices, tables: Iterable[int] = HELD_OUT) -> dict:
+    """The results of ``tables`` under ``choices``: the book's own results from the results
+    store when ``choices`` is the book's construction and the store holds them for the
+    current code, else fitted from the table registry (estimation frames shared).  Tables
+    with no ML estimate are missing from the result."""
+    from coupproof.results import ResultsError, book_results
+    from coupproof.tables import all_results
+
+    wanted = list(tables)
+    if choices.key() == Choices().key():
+        try:
+            return book_results(wanted)
+        except ResultsError:
+            pass
+    return all_results(choices, tables=wanted, skip_failed=True)
+
+
 def heldout_card(choices: Choices, tables: Iterable[int] = HELD_OUT) -> pd.DataFrame:
     """The scorecard rows of ``tables`` for the construction ``choices``.
 
@@ -39,22 +56,13 @@ def heldout_card(choices: Choices, tables: Iterable[int] = HELD_OUT) -> pd.DataF
     outcome in its sample) keeps its published rows with missing estimates, and its number
     is listed in the card's ``attrs["no_estimate"]``.
     """
-    from coupproof.models.diagnostics import ConvergenceError
     from coupproof.report.scorecard import coefficient_scorecard
-    from coupproof.tables import all_results
 
     wanted = list(tables)
-    results, failed = {}, []
-    for number in wanted:
-        if number in results:
-            continue
-        try:
-            results.update(all_results(choices, tables=[number]))
-        except ConvergenceError:
-            failed.append(number)
+    results = heldout_results(choices, wanted)
     card = coefficient_scorecard(results)
     card = card[card["table"].isin(wanted)].reset_index(drop=True)
-    card.attrs["no_estimate"] = failed
+    card.attrs["no_estimate"] = [n for n in dict.fromkeys(wanted) if n not in results]
     return card
 
 

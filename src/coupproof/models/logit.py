@@ -63,13 +63,26 @@ def binary_gof(llf: float, nobs: int, k: int) -> dict[str, float]:
 
 
 # --- the fast Newton path ---------------------------------------------------------------
-BLOCK_WORK = 65536 * 4
-"""Largest ``rows x k x k`` of a per-block product ``X_b' W_b X_b``.
+BLOCK_CELLS = 49_152
+"""Cells (``rows x k``) of one row block of a Newton pass: about 400 kB of the design, so a
+block and its temporaries stay in the core's cache.  Measured on Model 4 (``scripts/benchmark.py``,
+models section): a pass over 423,000 x 10 takes about 8 ms in blocks of 4,915 rows, against
+11 ms with the earlier rule of ``262,144 / k**2`` rows (2,621), and 12 against 20 ms with 14
+columns.  The products are then larger than OpenBLAS's threshold for using threads, so
+:func:`fit_logit_arrays` runs them on one BLAS thread (:data:`_BLAS`): with two threads on a
+busy two-core machine a 34-column pass (Table 4's year dummies) was up to four times slower."""
 
-OpenBLAS runs a matrix product on one thread when ``m n k <= 65536 x 4`` (its default
-``GEMM_MULTITHREAD_THRESHOLD``), so every product here is single-threaded, whatever the
-caller's thread settings: on a busy two-core machine threaded products made a 34-column
-pass (Table 4's year dummies) up to 30 times slower."""
+_BLAS = None
+
+
+def _one_blas_thread():
+    """A context in which BLAS runs on one thread (a cached threadpoolctl controller: 5 µs)."""
+    global _BLAS
+    if _BLAS is None:
+        from threadpoolctl import ThreadpoolController
+        _BLAS = ThreadpoolController()
+    return _BLAS.limit(limits=1, user_api="blas")
+
 
 SUBSAMPLE_START_MIN_ROWS = 50_000
 """Fits on at least this many rows start from :func:`case_control_start`."""
@@ -82,8 +95,8 @@ are accurate to far better than ``tol`` (quadratic convergence), at most one pas
 
 
 def block_rows(k: int) -> int:
-    """Rows per block of a Newton pass for ``k`` regressors (2,621 for k = 10; 256 to 4,096)."""
-    return int(np.clip(BLOCK_WORK // max(k * k, 1), 256, 4096))
+    """Rows per block of a Newton pass for ``k`` regressors (4,915 for k = 10; 256 to 16,384)."""
+    return int(np.clip(BLOCK_CELLS // max(k, 1), 256, 16384))
 
 
 def _logit_pass(y: np.ndarray, X: np.ndarray, beta: np.ndarray, resid: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
@@ -91,7 +104,7 @@ def _logit_pass(y: np.ndarray, X: np.ndarray, beta: np.ndarray, resid: np.ndarra
 
     ``X`` is column-major (Fortran order), so a block of rows is a contiguous ``k x rows``
     slice of ``X.T``.  Blocks keep every temporary in cache: on the 423,000 x 10 design a
-    pass takes about 11 ms, against 16 ms for row-major blocks and 30 ms for whole-array
+    pass takes about 8 ms, against 16 ms for row-major blocks and 30 ms for whole-array
     products (``scripts/benchmark.py``, models section).  ``resid`` (n) receives ``y - p``.
     """
     n, k = X.shape
@@ -356,6 +369,15 @@ def fit_logit_arrays(
     if beta is None:
         beta = _intercept_start(y, X)
 
+    with _one_blas_thread():
+        return _newton(y, X, beta, names, tol, maxiter, profile, codes, n_clusters, rule)
+
+
+def _newton(y: np.ndarray, X: np.ndarray, beta: np.ndarray, names: list[str], tol: float,
+            maxiter: int, profile, codes: np.ndarray | None, n_clusters: int | None,
+            rule: str) -> LeanLogit:
+    """Newton's method with step halving from ``beta`` (see :func:`fit_logit_arrays`)."""
+    n, k = X.shape
     resid, trial_resid = np.empty(n), np.empty(n)
     llf, g, H = _logit_pass(y, X, beta, resid)
     if not np.isfinite(llf):
@@ -375,7 +397,7 @@ def fit_logit_arrays(
                 it += 1
             cov = (cov + cov.T) / 2.0
             scale = profile.rms if profile is not None else column_scale(X)
-            if warn_if_ill_conditioned(H, cov, beta, names, scale, "logit", stacklevel=3) and profile is None:
+            if warn_if_ill_conditioned(H, cov, beta, names, scale, "logit", stacklevel=4) and profile is None:
                 check_dummy_separation(y, X, names)  # a separating dummy is an error, not a warning
             V = None
             if codes is not None:

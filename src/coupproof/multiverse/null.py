@@ -26,9 +26,10 @@ from coupproof.models.clustered import cluster_codes
 from coupproof.models.design import build_design
 from coupproof.models.diagnostics import ConvergenceError
 from coupproof.models.logit import fit_logit_arrays
-from coupproof.multiverse.evaluate import INTERACTIONS, model_terms, needed_terms
+from coupproof.multiverse.evaluate import (FIT_TOL, INTERACTIONS, column_order, model_terms,
+                                          needed_terms)
 from coupproof.panel.build import dyad_skeleton
-from coupproof.params import Choices
+from coupproof.params import Choices, EstimationChoices
 
 _UNDIRECTED: dict[str, np.ndarray] = {}
 
@@ -41,13 +42,27 @@ def universe() -> np.ndarray:
     return _UNDIRECTED["keys"]
 
 
-def uniforms(frame: pd.DataFrame, seed: int, draw: int) -> np.ndarray:
+def positions(frame: pd.DataFrame, keys: np.ndarray | None = None) -> np.ndarray:
+    """Where each row of ``frame`` sits among the undirected dyad-year ``keys`` (default
+    :func:`universe`): the index of its number in every draw's stream."""
+    keys = universe() if keys is None else keys
+    wanted = undirected_keys(frame["ccode1"], frame["ccode2"], frame["year"])
+    pos = np.searchsorted(keys, wanted)
+    if pos.size and (pos.max() >= len(keys) or not np.array_equal(keys[pos], wanted)):
+        raise ValueError("a row's undirected dyad-year is not among the keys of the stream")
+    return pos
+
+
+def stream(seed: int, draw: int, size: int) -> np.ndarray:
+    """Draw ``draw`` of the uniform stream ``seed``: one number per undirected dyad-year."""
+    return np.random.default_rng([seed, draw]).random(size)
+
+
+def uniforms(frame: pd.DataFrame, seed: int, draw: int, keys: np.ndarray | None = None) -> np.ndarray:
     """Uniform numbers for the rows of ``frame``, from draw ``draw`` of the stream ``seed``;
     a dyad-year gets the same number in every specification and in both directions."""
-    keys = universe()
-    u = np.random.default_rng([seed, draw]).random(len(keys))
-    pos = np.searchsorted(keys, undirected_keys(frame["ccode1"], frame["ccode2"], frame["year"]))
-    return u[pos]
+    keys = universe() if keys is None else keys
+    return stream(seed, draw, len(keys))[positions(frame, keys)]
 
 
 def null_draws(choices: Choices, draws: int = 20, seed: int = 1) -> pd.DataFrame:
@@ -57,37 +72,57 @@ def null_draws(choices: Choices, draws: int = 20, seed: int = 1) -> pd.DataFrame
     ``p`` (NaN where a simulated data set has no ML estimate, e.g. too few events).
     """
     frame = estimation_frame(choices, terms=needed_terms(choices))
-    est = choices.estimation
-    rows = []
-    for m, term in INTERACTIONS.items():
-        terms = model_terms(m, est.controls)
-        null_terms = [t for t in terms if t != term]
+    return null_draws_frame(frame, choices.estimation, choices.key(), draws, seed)
+
+
+def null_draws_frame(frame: pd.DataFrame, estimation: EstimationChoices, key: str,
+                     draws: int = 20, seed: int = 1, keys: np.ndarray | None = None) -> pd.DataFrame:
+    """:func:`null_draws` on an estimation frame (``keys``: the stream's dyad-years, default
+    :func:`universe`).
+
+    Models 2 and 4 share one design (their rows are the same, as in
+    :func:`~coupproof.multiverse.evaluate.fit_models`), and each draw's uniform numbers
+    serve both.  Per model: the restricted fit (no interaction) gives the null
+    probabilities p̂; a draw's outcomes are ``u < p̂``; its fit starts at the truth of the
+    simulation, the restricted estimates with a zero interaction, and stops by the
+    multiverse's rule (:data:`~coupproof.multiverse.evaluate.FIT_TOL`).
+    """
+    union, *ranges = column_order(*(model_terms(m, estimation.controls) for m in INTERACTIONS))
+    failed = pd.DataFrame({"key": key, "model": np.repeat(list(INTERACTIONS), draws),
+                           "draw": np.tile(np.arange(draws), len(INTERACTIONS)),
+                           "estimate": np.nan, "se": np.nan, "p": np.nan})
+    design = build_design(frame, "def", union)
+    codes, n_clusters = cluster_codes(design.align(frame[CLUSTER_COLUMNS[estimation.cluster]]))
+    models = {}
+    for m, cols in zip(INTERACTIONS, ranges):
+        terms = union[cols]
+        X = design.X[:, cols]
+        j = terms.index(INTERACTIONS[m])
+        others = [i for i in range(len(terms)) if i != j]
+        Xn = np.asfortranarray(X[:, others])
         try:
-            design = build_design(frame, "def", terms)
-            codes, n_clusters = cluster_codes(design.align(frame[CLUSTER_COLUMNS[est.cluster]]))
-            X = design.X
-            Xn = np.asfortranarray(X[:, [terms.index(t) for t in null_terms]])
-            restricted = fit_logit_arrays(design.y, Xn)
             observed = fit_logit_arrays(design.y, X)
+            restricted = fit_logit_arrays(design.y, Xn, start=observed.params[others])
         except ConvergenceError:
-            rows += [{"key": choices.key(), "model": m, "draw": b, "estimate": np.nan,
-                      "se": np.nan, "p": np.nan} for b in range(draws)]
             continue
-        p_null = 1.0 / (1.0 + np.exp(-(Xn @ restricted.params)))
-        kept = frame.iloc[np.flatnonzero(design.mask)]
-        j = terms.index(term)
-        for b in range(draws):
-            y = (uniforms(kept, seed, b) < p_null).astype("float64")
+        truth = np.insert(restricted.params, j, 0.0)
+        models[m] = (X, j, 1.0 / (1.0 + np.exp(-(Xn @ restricted.params))), truth)
+    where = positions(frame.iloc[np.flatnonzero(design.mask)], keys)
+    size = len(universe() if keys is None else keys)
+    out = failed.set_index(["model", "draw"])
+    for b in range(draws):
+        u = stream(seed, b, size)[where]
+        for m, (X, j, p_null, truth) in models.items():
+            y = (u < p_null).astype("float64")
             try:
-                fit = fit_logit_arrays(y, X, start=observed.params, cluster_codes=codes,
-                                       n_clusters=n_clusters, check=False)
-                coef, se = fit.params[j], float(np.sqrt(fit.cov_cluster[j, j]))
-                p = float(2 * stats.norm.sf(abs(coef / se)))
+                fit = fit_logit_arrays(y, X, start=truth, cluster_codes=codes,
+                                       n_clusters=n_clusters, check=False, tol=FIT_TOL)
             except ConvergenceError:
-                coef = se = p = np.nan
-            rows.append({"key": choices.key(), "model": m, "draw": b, "estimate": coef,
-                         "se": se, "p": p})
-    return pd.DataFrame(rows)
+                continue
+            coef, se = fit.params[j], float(np.sqrt(fit.cov_cluster[j, j]))
+            out.loc[(m, b), ["estimate", "se", "p"]] = (coef, se,
+                                                       float(2 * stats.norm.sf(abs(coef / se))))
+    return out.reset_index()[["key", "model", "draw", "estimate", "se", "p"]]
 
 
 def summarise_draws(draws: pd.DataFrame, level: float = 0.05) -> pd.DataFrame:
