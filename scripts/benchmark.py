@@ -66,26 +66,56 @@ def panel_section():
         mem = PieceCache(warm_dir)
         build_panel(data, cache=mem)
         timed("panel from the pieces in memory", lambda: build_panel(data, cache=mem), repeat=3)
+        panel_memory(lambda: build_panel(data, cache=mem))
     choices = Choices()
     estimation_frame(choices)
     timed("estimation frame: verb pipeline, then restrict (replaced)",
           lambda: analysis_frame(restrict_sample(build_panel(data), choices.sample)), repeat=3)
     timed("estimation frame: filter first, then take columns (used)",
           lambda: estimation_frame(choices), repeat=3)
-    from coupproof.panel.build import panel_columns, panel_conditions
-    from coupproof.panel.sample import sample_rows
-
-    take = lambda names, at: panel_columns(data, names, at)  # noqa: E731
-    timed("sample filters: gather each filter column per dyad-year (replaced)",
-          lambda: sample_rows(take, choices.sample), repeat=5)
-    timed("sample filters: evaluated per state-year, flags gathered (used)",
-          lambda: sample_rows(take, choices.sample, holds=panel_conditions(data)), repeat=5)
     frame = estimation_frame(choices)
     arrays = {c: frame[c].to_numpy().copy() for c in frame.columns}
     timed("frame from its column arrays, consolidated into blocks (replaced)",
           lambda: pd.DataFrame(arrays), repeat=5)
     timed("frame from its column arrays, copy=False (used)",
           lambda: pd.DataFrame(arrays, copy=False), repeat=5)
+
+
+def panel_memory(build) -> None:
+    """Peak memory (tracemalloc) of a panel build: verbs adding columns with pd.concat(axis=1),
+    which consolidates the float columns into one new block (replaced), and with
+    with_columns, which copies nothing (used)."""
+    import tracemalloc
+
+    import coupproof.panel.build
+    import coupproof.panel.concessions
+    import coupproof.panel.dyads
+    import coupproof.panel.transforms
+
+    def concat(frame, new):
+        new = new.copy(deep=False)
+        new.index = frame.index
+        rest = frame.drop(columns=[c for c in new.columns if c in frame.columns])
+        return pd.concat([rest, new], axis=1, copy=False)
+
+    modules = [coupproof.panel.build, coupproof.panel.concessions, coupproof.panel.dyads,
+               coupproof.panel.transforms]
+    used = coupproof.panel.transforms.with_columns
+    for label, fn in (("pd.concat(axis=1) (replaced)", concat), ("with_columns (used)", used)):
+        for m in modules:
+            m.with_columns = fn
+        try:
+            tracemalloc.start()
+            panel = build()
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        finally:
+            for m in modules:
+                m.with_columns = used
+        size = panel.memory_usage(index=False).sum()
+        del panel
+        print(f"{'panel assembly, peak memory: ' + label:<66} {peak / 1e9:7.2f} GB"
+              f" (the panel itself {size / 1e9:.2f} GB)")
 
 
 # ======================================================================================

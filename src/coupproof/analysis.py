@@ -17,7 +17,7 @@ from coupproof.models.design import build_design, components
 from coupproof.models.fixed_effects import absorb_years
 from coupproof.models.logit import logit
 from coupproof.models.relogit import relogit
-from coupproof.panel.build import DYAD_COLUMNS, panel_columns, panel_conditions
+from coupproof.panel.build import DYAD_COLUMNS, panel_columns
 from coupproof.panel.sample import sample_columns, sample_rows
 from coupproof.panel.transforms import Attrition
 from coupproof.panel.variables import CARRIED, analysis_columns, term_columns
@@ -53,9 +53,8 @@ def estimation_frame(choices: Choices | None = None, attrition: Attrition | None
     model term (timing from ``choices.terms``) and the cluster ids.
 
     The same frame as ``analysis_frame(restrict_sample(build_panel(data), sample), terms)``
-    (tests check it), built faster: each sample filter is evaluated on the state-years and
-    only on the rows still in (:func:`~coupproof.panel.build.panel_conditions`), then only
-    the kept rows get the model columns.  ``terms`` limits the columns
+    (tests check it), built faster: each sample filter reads its columns only on the rows
+    still in, then only the kept rows get the model columns.  ``terms`` limits the columns
     to those a set of model terms needs (and the DV ``def``).
     """
     from coupproof.panel.threat import build_threat
@@ -64,8 +63,7 @@ def estimation_frame(choices: Choices | None = None, attrition: Attrition | None
     t0 = time.perf_counter()
     data = choices.data
     needed = frame_columns(choices, terms)
-    rows = sample_rows(lambda names, at: panel_columns(data, names, at), choices.sample, attrition,
-                       holds=panel_conditions(data))
+    rows = sample_rows(lambda names, at: panel_columns(data, names, at), choices.sample, attrition)
     columns = panel_columns(data, ["ccode1", "ccode2", "year", *needed], rows)
     # copy=False: the columns are fresh arrays (one copy where two terms share a column), so
     # the frame need not copy them into consolidated blocks, which cost more than the rest of

@@ -34,6 +34,7 @@ from coupproof.panel.dyads import (STATE_COLUMNS_A, STATE_COLUMNS_B, add_allianc
                                    add_state_rows, directed_dyad_years, pact_ids,
                                    regime_difference)
 from coupproof.panel.states import state_index, state_years
+from coupproof.panel.transforms import with_columns
 from coupproof.params import DataChoices
 
 #: Years of the dyad skeleton: the first DV year (1961) needs t−1 values from 1960.
@@ -56,21 +57,33 @@ def dyad_skeleton(cache: PieceCache = CACHE) -> pd.DataFrame:
         return add_state_rows(dyads, state_index())
 
     return cache.get("dyads", {"first": first, "last": last}, build,
-                     modules=("coupproof.panel.dyads", "coupproof.panel.states"),
+                     modules=("coupproof.panel.build", "coupproof.panel.dyads",
+                              "coupproof.panel.states"),
+                     sources=("cow_states",))
+
+
+def dv_index(cache: PieceCache = CACHE) -> dict[str, np.ndarray]:
+    """The DV years of :func:`dyad_skeleton` (all but the first year, which only supplies t−1
+    values) — the rows of :func:`build_panel`, in its order: ``rows`` (their positions in the
+    skeleton) and, aligned with them, ``ccode1``, ``ccode2``, ``year``, ``a_row``, ``b_row``
+    (cached, so a gather at DV rows is one step, not two)."""
+    first, last = DYAD_YEARS
+
+    def build():
+        skeleton = dyad_skeleton(cache)
+        rows = np.flatnonzero(skeleton["year"].to_numpy() > first)
+        return {"rows": rows, **{c: skeleton[c].to_numpy()[rows]
+                                 for c in ("ccode1", "ccode2", "year", "a_row", "b_row")}}
+
+    return cache.get("dv_index", {"first": first, "last": last}, build, kind="arrays",
+                     modules=("coupproof.panel.build", "coupproof.panel.dyads",
+                              "coupproof.panel.states"),
                      sources=("cow_states",))
 
 
 def dv_rows(cache: PieceCache = CACHE) -> np.ndarray:
-    """Positions in :func:`dyad_skeleton` of the DV years (all but the first year, which only
-    supplies t−1 values): the rows of :func:`build_panel`, in its order."""
-    first, last = DYAD_YEARS
-
-    def build():
-        return {"rows": np.flatnonzero(dyad_skeleton(cache)["year"].to_numpy() > first)}
-
-    return cache.get("dv_rows", {"first": first, "last": last}, build, kind="arrays",
-                     modules=("coupproof.panel.dyads", "coupproof.panel.states"),
-                     sources=("cow_states",))["rows"]
+    """Positions in :func:`dyad_skeleton` of the DV years (see :func:`dv_index`)."""
+    return dv_index(cache)["rows"]
 
 
 def shared_defense(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
@@ -81,7 +94,8 @@ def shared_defense(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame
         return out[["shared_def", "shared_def_l"]].reset_index(drop=True)
 
     return cache.get("shared_defense", {"alliance_source": data.alliance_source}, build,
-                     modules=("coupproof.panel.dyads", "coupproof.panel.alliances"),
+                     modules=("coupproof.panel.build", "coupproof.panel.dyads",
+                              "coupproof.panel.alliances"),
                      sources=("cow_states", *alliances.obligation_sources(data.alliance_source)))
 
 
@@ -103,7 +117,8 @@ def pact_rows(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
         return pd.DataFrame({"def_atopid": pact_ids(skeleton, defense_pacts(data, cache))})
 
     return cache.get("pact_rows", {"def_rule": data.def_rule, "def_obligation": data.def_obligation},
-                     build, modules=("coupproof.panel.dyads", "coupproof.panel.alliances"),
+                     build, modules=("coupproof.panel.build", "coupproof.panel.dyads",
+                                                "coupproof.panel.alliances"),
                      sources=("cow_states", "atop_alliances", "atop_members"))
 
 
@@ -121,9 +136,7 @@ def add_columns(frame: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the columns of ``columns``, a piece aligned row by row with it."""
     if len(columns) != len(frame):
         raise ValueError(f"piece has {len(columns):,} rows, the frame {len(frame):,}")
-    columns = columns.copy(deep=False)
-    columns.index = frame.index
-    return pd.concat([frame, columns], axis=1, copy=False)
+    return with_columns(frame, columns)
 
 
 def build_panel(data: DataChoices | None = None, columns: list[str] | None = None,
@@ -151,7 +164,8 @@ def build_panel(data: DataChoices | None = None, columns: list[str] | None = Non
              .pipe(add_state_attributes, states, cols_A, cols_B, index=state_index()))
     if needs_dyadic:
         panel = add_dyadic_measures(panel, data.reg_diff_interregnum)
-    panel = panel.drop(columns=["a_row", "b_row"])
+    for c in ("a_row", "b_row"):   # in place: drop() would copy the whole panel once more
+        del panel[c]
     if columns is not None:
         keep = ["ccode1", "ccode2", "year", *[c for c in dict.fromkeys(columns)
                                               if c not in ("ccode1", "ccode2", "year")]]
@@ -209,9 +223,9 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
     then take only the columns the models need); tests check it against
     :func:`build_panel` column by column.
     """
-    skeleton = dyad_skeleton(cache)
-    dv = dv_rows(cache)
-    at = dv if rows is None else dv[np.asarray(rows)]
+    dv = dv_index(cache)
+    rows = None if rows is None else np.asarray(rows)
+    at = dv["rows"] if rows is None else dv["rows"][rows]
     out: dict[str, np.ndarray] = {}
     states = None
     positions: dict[str, np.ndarray] = {}
@@ -223,7 +237,7 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
             if not _aligned(states):
                 raise AssertionError("state-year table is not on the canonical index")
         if side not in positions:
-            positions[side] = skeleton["a_row" if side == "A" else "b_row"].to_numpy()[at]
+            positions[side] = _at(dv["a_row" if side == "A" else "b_row"], rows)
         return states[col].to_numpy(dtype="float64").take(positions[side])
 
     needed = list(dict.fromkeys(columns))
@@ -237,7 +251,7 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
 
     def key(c: str) -> np.ndarray:
         if c not in keys:
-            keys[c] = skeleton[c].to_numpy()[at]
+            keys[c] = _at(dv[c], rows)
         return keys[c]
 
     for c in needed:
@@ -263,46 +277,9 @@ def panel_columns(data: DataChoices, columns: list[str], rows: np.ndarray | None
     return {c: out[c] for c in needed}
 
 
-def panel_conditions(data: DataChoices, cache: PieceCache = CACHE):
-    """``holds(conditions, rows)`` for :func:`~coupproof.panel.sample.sample_rows` on the panel
-    of ``data``, without gathering the filter columns: the conditions on A's (or B's)
-    state-year columns are evaluated once per state-year and only the resulting flags are
-    gathered for the dyad-year ``rows`` (one byte per row instead of eight per column);
-    other conditions read their column through :func:`panel_columns`.  The rows kept are
-    those of reading every column (tests check it); about four times faster on the book's
-    sample (``scripts/benchmark.py``, panel section).
-    """
-    from coupproof.panel.sample import Condition
-
-    skeleton, dv = dyad_skeleton(cache), dv_rows(cache)
-
-    def side_of(c: Condition) -> str | None:
-        base, side = c.column[:-2], c.column[-2:]
-        known = STATE_COLUMNS_A if side == "_A" else STATE_COLUMNS_B if side == "_B" else ()
-        return side[1] if base in known else None
-
-    def holds(conditions, rows):
-        at = dv if rows is None else dv[np.asarray(rows)]
-        keep = np.ones(len(at), dtype=bool)
-        by_side: dict[str, list[Condition]] = {}
-        for c in conditions:
-            side = side_of(c)
-            if side is None:
-                keep &= c.holds(panel_columns(data, [c.column], rows, cache)[c.column])
-            else:
-                by_side.setdefault(side, []).append(c)
-        if by_side:
-            states = state_years(data, cache)
-            if not _aligned(states):
-                raise AssertionError("state-year table is not on the canonical index")
-            for side, conds in by_side.items():
-                ok = np.ones(len(states), dtype=bool)
-                for c in conds:
-                    ok &= c.holds(states[c.column[:-2]].to_numpy(dtype="float64"))
-                keep &= ok.take(skeleton["a_row" if side == "A" else "b_row"].to_numpy()[at])
-        return keep
-
-    return holds
+def _at(values: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
+    """``values`` (over the DV rows) at ``rows`` (all when None), as a new array."""
+    return values.copy() if rows is None else values[rows]
 
 
 def _aligned(states: pd.DataFrame) -> bool:

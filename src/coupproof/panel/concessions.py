@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from coupproof.panel.alliances import signatories
+from coupproof.panel.transforms import with_columns
 
 
 @dataclass(frozen=True)
@@ -231,8 +232,7 @@ def add_concessions(panel: pd.DataFrame, pacts_concessions: pd.DataFrame) -> pd.
     new = pd.DataFrame({f"concessions{side}": concession_values(
         atopid, panel[code].to_numpy(dtype="int64"), pacts_concessions)
         for side, code in (("A", "ccode1"), ("B", "ccode2"))}, index=panel.index)
-    rest = panel.drop(columns=[c for c in new.columns if c in panel.columns])  # recount, not duplicate
-    return pd.concat([rest, new], axis=1, copy=False)
+    return with_columns(panel, new)   # an earlier count is replaced, not duplicated
 
 
 def concession_values(atopid: np.ndarray, member: np.ndarray,

@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from coupproof.panel.transforms import lag_within, lookup_join, lookup_positions, take_rows
+from coupproof.panel.transforms import (lag_within, lookup_join, lookup_positions, take_rows,
+                                        with_columns)
 
 #: State-year columns merged for A (suffix _A) and B (suffix _B).
 STATE_COLUMNS_A = ["polity2", "polity", "polity2_l", "polity_l", "democracy_l", "new_regime",
@@ -96,7 +97,7 @@ def add_new_pacts(dyads: pd.DataFrame, pacts: pd.DataFrame) -> pd.DataFrame:
     directions; ``def_atopid`` names the pact (see :func:`pact_ids`)."""
     ids = pact_ids(dyads, pacts)
     new = pd.DataFrame({"def_atopid": ids, "def": (~np.isnan(ids)).astype("int8")}, index=dyads.index)
-    return pd.concat([dyads, new], axis=1, copy=False)
+    return with_columns(dyads, new)
 
 
 def add_state_rows(dyads: pd.DataFrame, states: pd.DataFrame) -> pd.DataFrame:
@@ -127,7 +128,7 @@ def add_state_attributes(dyads: pd.DataFrame, states: pd.DataFrame,
     """
     positional = (index is not None and {"a_row", "b_row"} <= set(dyads.columns)
                   and _same_rows(states, index))
-    parts = [dyads]
+    out = dyads
     for code, row, cols, sfx in (("ccode1", "a_row", list(columns_A), "_A"),
                                  ("ccode2", "b_row", list(columns_B), "_B")):
         if not cols:
@@ -138,8 +139,8 @@ def add_state_attributes(dyads: pd.DataFrame, states: pd.DataFrame,
             pos = lookup_positions(dyads, states, [code, "year"], ["ccode", "year"],
                                    f"state attributes{sfx}")
         part = take_rows(states[cols], pos, dyads.index)
-        parts.append(part.set_axis([c + sfx for c in cols], axis=1))
-    return pd.concat(parts, axis=1, copy=False)
+        out = with_columns(out, part.set_axis([c + sfx for c in cols], axis=1))
+    return out
 
 
 def add_dyadic_measures(dyads: pd.DataFrame, interregnum: str = "B_missing") -> pd.DataFrame:
@@ -157,7 +158,7 @@ def add_dyadic_measures(dyads: pd.DataFrame, interregnum: str = "B_missing") -> 
     new = pd.DataFrame({"reg_diff_l": regime_difference(col, interregnum),
                         "joint_dem_l": col["democracy_l_A"] * col["democracy_l_B"]},
                        index=dyads.index)
-    return pd.concat([dyads, new], axis=1, copy=False)
+    return with_columns(dyads, new)
 
 
 def regime_difference(col, interregnum: str = "B_missing") -> np.ndarray:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
@@ -26,62 +23,21 @@ def sample_columns(sample: SampleChoices) -> list[str]:
     return ["year", "def", filter_column(sample), *BASE_COLUMNS]
 
 
-@dataclass(frozen=True)
-class Condition:
-    """What a sample filter asks of one panel column: that it is not missing, or (with
-    ``at_most``) that it is at most that value.  A missing value fails either."""
-
-    column: str
-    at_most: float | None = None
-
-    def holds(self, values: np.ndarray) -> np.ndarray:
-        v = np.asarray(values, dtype="float64")
-        return v <= self.at_most if self.at_most is not None else ~np.isnan(v)
-
-
-#: ``holds(conditions, rows)``: True for each of ``rows`` (positions; all rows when None)
-#: where every condition holds.
-Holds = Callable[[Sequence[Condition], "np.ndarray | None"], np.ndarray]
-
-
-def filter_steps(sample: SampleChoices) -> list[tuple[str, list[Condition]]]:
-    """The filters after the DV years, in order: (label, conditions) — A's regime filter
-    (when ``polity_max`` is set), then the base-frame columns."""
-    steps = []
-    if sample.polity_max is not None:
-        col = filter_column(sample)
-        steps.append((f"A non-democratic: {col} ≤ {sample.polity_max}",
-                      [Condition(col, float(sample.polity_max))]))
-    steps.append(("lagged threats (A, B), shared defense pact (t−1) and recent coup present",
-                  [Condition(c) for c in BASE_COLUMNS]))
-    return steps
-
-
 def sample_rows(columns, sample: SampleChoices = SampleChoices(),
-                attrition: Attrition | None = None, holds: Holds | None = None) -> np.ndarray:
+                attrition: Attrition | None = None) -> np.ndarray:
     """Positions of the rows that pass DV years, A's regime filter and the base-frame
-    columns, in that order (:func:`filter_steps`).
+    columns, in that order.
 
     ``columns`` gives the columns of :func:`sample_columns`: a mapping of arrays over all
     rows, or a function ``columns(names, rows)`` returning those columns at the positions
     ``rows`` (all rows when None).  With a function each filter reads its columns only on the
-    rows still in, so the later filters gather fewer values.  ``holds`` (optional) evaluates
-    a filter's conditions itself, e.g. once per state-year instead of once per dyad-year
-    (:func:`coupproof.panel.build.panel_conditions`); it must agree with reading the
-    columns.
+    rows still in, so the later filters gather fewer values.
 
     Each step is recorded in ``attrition`` (rows in and out, events) when one is given.
     """
     take = columns if callable(columns) else (
         lambda names, at: {c: np.asarray(columns[c]) if at is None else np.asarray(columns[c])[at]
                            for c in names})
-    if holds is None:
-        def holds(conditions, at):
-            values = take([c.column for c in conditions], at)
-            keep = np.ones(len(next(iter(values.values()))), dtype=bool)
-            for c in conditions:
-                keep &= c.holds(values[c.column])
-            return keep
     att = attrition if attrition is not None else Attrition()
     first, last = sample.years
     base = take(["year", "def"], None)
@@ -97,8 +53,15 @@ def sample_rows(columns, sample: SampleChoices = SampleChoices(),
         att.record(label, int(keep.sum()), int(keep.size - keep.sum()), event[keep].sum())
         rows, event = rows[keep], event[keep]
 
-    for label, conditions in filter_steps(sample):
-        step(label, holds(conditions, rows))
+    if sample.polity_max is not None:
+        col = filter_column(sample)
+        step(f"A non-democratic: {col} ≤ {sample.polity_max}",
+             np.asarray(take([col], rows)[col], dtype="float64") <= sample.polity_max)
+    values = take(BASE_COLUMNS, rows)
+    keep = np.ones(len(rows), dtype=bool)
+    for c in BASE_COLUMNS:
+        keep &= ~np.isnan(np.asarray(values[c], dtype="float64"))
+    step("lagged threats (A, B), shared defense pact (t−1) and recent coup present", keep)
     return rows
 
 

@@ -59,6 +59,25 @@ def int_keys(frames: list[pd.DataFrame], columns: list[list[str]]) -> list[pd.In
     return out
 
 
+def with_columns(frame: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns of ``new`` (a frame on the same rows) added, or replacing
+    those of the same name, copying neither.
+
+    ``pd.concat([frame, new], axis=1, copy=False)`` gathers the columns of one dtype into one
+    new block, which copies the whole frame: on the 1.3-million-row panel that held 0.8 GB
+    of temporaries at the peak of every build (``scripts/benchmark.py``, panel section).
+    Like ``concat(copy=False)``, the result may share memory with its inputs.
+    """
+    if len(new) != len(frame):
+        raise ValueError(f"new columns have {len(new):,} rows, the frame {len(frame):,}")
+    columns = {c: frame[c] for c in frame.columns if c not in new.columns}
+    columns.update({c: pd.Series(new[c].array, index=frame.index, name=c, copy=False)
+                    for c in new.columns})
+    out = pd.DataFrame(columns, index=frame.index, copy=False)
+    out.attrs = dict(frame.attrs)
+    return out
+
+
 def lookup_positions(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str],
                right_on: list[str], name: str = "") -> np.ndarray:
     """Row position in ``right`` of each row of ``left`` by key (−1 when absent).
@@ -83,14 +102,14 @@ def lookup_join(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str],
     """Left join of ``right[columns]`` onto ``left`` by key, many-to-one, by index lookup.
 
     Equivalent to ``left.merge(right, how="left", validate="many_to_one")`` but without
-    copying ``left``'s blocks, which matters on a 1.3-million-row panel.  The right-hand
+    copying ``left``'s columns (:func:`with_columns`), which matters on a 1.3-million-row panel.  The right-hand
     key must be unique (else ``pandas.errors.MergeError``); rows of ``left`` without a match
     get missing values.  Row count and order of ``left`` are unchanged.
     """
     pos = lookup_positions(left, right, left_on, right_on, name)
     log.info("lookup join %s (many_to_one): %d rows in, %d rows out, %d matched",
              name, len(left), len(left), int((pos >= 0).sum()))
-    return pd.concat([left, take_rows(right[columns], pos, left.index)], axis=1, copy=False)
+    return with_columns(left, take_rows(right[columns], pos, left.index))
 
 
 def take_rows(frame: pd.DataFrame, pos: np.ndarray, index: pd.Index | None = None) -> pd.DataFrame:
