@@ -13,6 +13,7 @@ STAGE  := _build/stage
 HTML   := _build/html
 NB     ?=
 ARGS   ?=
+TEST_WORKERS ?= $(shell python3 -c "import os; print(min(os.cpu_count() or 1, 4))" 2>/dev/null || echo 1)
 
 .PHONY: book test env lab data notebooks html unit goldens site benchmark multiverse rerun \
         lock clean
@@ -45,9 +46,11 @@ html: notebooks
 	@$(VENV)/bin/jupyter-book build $(STAGE) --path-output . -W --keep-going -q \
 	  || { rm -rf _build/.doctrees; echo ">>> book build failed (see above)"; exit 1; }
 
+# pytest-xdist: one test process per core (at most four: each holds its own panel pieces);
+# the tests of one file stay in one process, so a file's shared fixtures are built once.
 unit: env data
-	@echo ">>> unit and data tests"
-	$(PY) -m pytest tests --ignore=tests/browser -q -p no:cacheprovider
+	@echo ">>> unit and data tests ($(TEST_WORKERS) processes)"
+	$(PY) -m pytest tests --ignore=tests/browser -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 goldens: notebooks
 	@echo ">>> golden cells: nbval against the papermill runs (no second execution)"

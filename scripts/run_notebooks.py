@@ -287,6 +287,8 @@ def execute(run: Run, layout: Layout) -> Run:
     """Execute one notebook with papermill; stage the output and its stamp only on success."""
     import papermill as pm
 
+    from coupproof.rerun import local_kernels
+
     nb = run.notebook
     running = layout.state / "running" / nb.name
     failed = layout.state / "failed" / nb.name
@@ -295,7 +297,8 @@ def execute(run: Run, layout: Layout) -> Run:
     t0 = time.perf_counter()
     try:
         pm.execute_notebook(str(nb), str(running), cwd=str(nb.parent), kernel_name=layout.kernel,
-                            progress_bar=False, request_save_on_cell_execute=False)
+                            progress_bar=False, request_save_on_cell_execute=False,
+                            kernel_manager_class=local_kernels())
     except Exception as err:  # papermill's execution error, or a kernel that died
         run.seconds = time.perf_counter() - t0
         lines = str(err).strip().splitlines()    # papermill ends with the cell's exception

@@ -30,6 +30,28 @@ from coupproof import config
 from coupproof.params import ChoiceError, Choices, unknown_names_message
 
 
+def local_kernels():
+    """A kernel manager for papermill whose kernels talk over local (IPC) sockets rather than
+    TCP ports: nothing is reachable from the network, and the kernels do not print a warning
+    about unencrypted TCP (nor an interrupt traceback at shutdown) into every run's log.
+    Used by this command and by the book's build (``scripts/run_notebooks.py``); each kernel
+    gets sockets of its own name in the temporary folder, so kernels started at the same time
+    never share one."""
+    import tempfile
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LocalKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(),
+                                                 f"coupproof-kernel-{uuid.uuid4().hex[:12]}"))
+            super().__init__(**kwargs)
+
+    return LocalKernelManager
+
+
 class RerunError(ValueError):
     """A chapter, parameter name or value that cannot be run."""
 
@@ -170,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["COUPPROOF_RESULTS_DIR"] = str((out_dir / "results").resolve())
     output = out_dir / notebook.name
     pm.execute_notebook(str(notebook), str(output), parameters=parameters, cwd=str(notebook.parent),
-                        kernel_name="python3", progress_bar=False)
+                        kernel_name="python3", progress_bar=False, kernel_manager_class=local_kernels())
     print(f"executed notebook: {output}\nits results: {out_dir / 'results'}")
     return 0
 
