@@ -46,24 +46,41 @@ def _best(records: pd.DataFrame) -> pd.Series:
 
 
 def coordinate_search(store: ResultStore, start: Choices | None = None, sweeps: int = 2,
-                      dims: Sequence[S.Dimension] | None = None, client=None) -> tuple[Choices, pd.DataFrame]:
+                      dims: Sequence[S.Dimension] | None = None, client=None,
+                      lookahead: int = 2) -> tuple[Choices, pd.DataFrame]:
     """Coordinate-wise descent; returns the best construction and every record visited
-    (with a ``step`` column: the sweep and choice at which it was evaluated)."""
+    (with a ``step`` column: the sweep and choice at which it was evaluated).
+
+    The candidates of a choice are evaluated together with those of the next ``lookahead``
+    choices around the same current best, so that every worker has work; when a choice
+    moves the best, the candidates evaluated ahead of it are set aside and the following
+    choices are tried around the new best.  The path, and so the result, is that of one
+    choice at a time.
+    """
     dims = tuple(dims or search_dimensions())
     best = start or Choices()
     visited = []
     for sweep in range(sweeps):
         changed = False
-        for d in dims:
-            candidates = [best.replace(**{d.name: v}) for v in d.values()]
-            recs = _evaluate(candidates, store, client).assign(step=f"sweep {sweep + 1}: {d.name}")
-            visited.append(recs)
-            winner = _best(recs)
-            if winner["key"] != best.key():
-                new = next(c for c in candidates if c.key() == winner["key"])
+        i = 0
+        while i < len(dims):
+            batch = dims[i:i + 1 + lookahead]
+            candidates = {d.name: [best.replace(**{d.name: v}) for v in d.values()] for d in batch}
+            recs_all = _evaluate([c for cs in candidates.values() for c in cs], store, client)
+            for d in batch:
+                i += 1
+                keys = [c.key() for c in candidates[d.name]]
+                recs = (recs_all[recs_all["key"].isin(keys)].drop_duplicates("key")
+                        .assign(step=f"sweep {sweep + 1}: {d.name}"))
+                visited.append(recs)
+                winner = _best(recs)
+                if winner["key"] == best.key():
+                    continue
                 current = recs.loc[recs["key"] == best.key(), "distance"]
                 if current.empty or winner["distance"] < float(current.iloc[0]) - 1e-12:
-                    best, changed = new, True
+                    best = next(c for c in candidates[d.name] if c.key() == winner["key"])
+                    changed = True
+                    break   # the rest of the batch was evaluated around the old best
         if not changed:
             break
     return best, pd.concat(visited, ignore_index=True)
@@ -93,14 +110,18 @@ def neighbourhood(best: Choices, n: int, seed: int, dims: Sequence[S.Dimension] 
 
 
 def calibrate(store: ResultStore, *, n_random: int = 64, seed: int = 2023, sweeps: int = 2,
-              workers: int | None = None) -> dict:
-    """Run both stages; return the best construction, every record, and the nearest ones."""
-    client = connect(None, workers)
+              workers: int | None = None, client=None) -> dict:
+    """Run both stages; return the best construction, every record, and the nearest ones.
+    ``client``: a Dask client to run on (default: a local cluster of ``workers`` processes,
+    started and closed here)."""
+    own = client is None
+    client = client or connect(None, workers)
     try:
         best, visited = coordinate_search(store, sweeps=sweeps, client=client)
         around = _evaluate(neighbourhood(best, n_random, seed), store, client).assign(step="around the best")
     finally:
-        close(client)
+        if own:
+            close(client)
     records = pd.concat([visited, around], ignore_index=True).drop_duplicates("key")
     overall = _best(records)
     return {"best": best, "records": records, "best_record": overall}

@@ -35,19 +35,25 @@ class SchedulerError(RuntimeError):
 EVALUATE = "coupproof.multiverse.evaluate:evaluate"
 
 
-def _keep_memory() -> None:
-    """Let glibc keep freed memory for reuse instead of returning it to the system at once.
+#: glibc's allocator settings for worker processes: keep up to 1 GB of freed memory for reuse
+#: (``M_TRIM_THRESHOLD``) and serve arrays up to 32 MB, glibc's ceiling, from that memory
+#: (``M_MMAP_THRESHOLD``).  Dask's nanny starts workers with a 64 kB trim threshold, which
+#: also freezes the mmap threshold at 128 kB: every array of a specification (a few MB each)
+#: was then mapped afresh and page-faulted in, and freed back at once (measured: null draws
+#: 1.4 times slower in workers than in one process; ``scripts/benchmark.py``, multiverse
+#: section).
+MALLOC = {"MALLOC_TRIM_THRESHOLD_": 1 << 30, "MALLOC_MMAP_THRESHOLD_": 32 << 20}
 
-    Each specification allocates and frees a few hundred MB of arrays; Dask's workers start
-    with an aggressive trim threshold, so every allocation page-faults afresh (measured: half
-    of a specification's time in the kernel).  Linux/glibc only; elsewhere a no-op.
-    """
+
+def _keep_memory() -> None:
+    """:data:`MALLOC` in a running worker (for clusters started elsewhere; a local cluster
+    gets it through the environment).  Linux/glibc only; elsewhere a no-op."""
     import ctypes
 
     try:
         libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD
-        libc.mallopt(-3, 1 << 30)  # M_MMAP_THRESHOLD
+        libc.mallopt(-1, MALLOC["MALLOC_TRIM_THRESHOLD_"])  # M_TRIM_THRESHOLD
+        libc.mallopt(-3, MALLOC["MALLOC_MMAP_THRESHOLD_"])  # M_MMAP_THRESHOLD
     except (OSError, AttributeError):
         pass
 
@@ -89,9 +95,13 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
                                  f"{timeout:g} s ({type(err).__name__}: {err}); start one "
                                  "(`dask scheduler`) or run without --scheduler for a local "
                                  "cluster") from None
+    import dask
+
     n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=40)
+    environ = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **MALLOC}
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=40)
     return Client(cluster)
 
 
