@@ -1,8 +1,8 @@
 """What the reader sees: hidden glue and golden cells, collapsed setup cells, exercises with
-collapsed solutions, a summary and a pointer onward in every chapter, great_tables instead of
-raw DataFrame dumps."""
+collapsed solutions, a summary and a pointer onward in every chapter.  (That the executed
+chapters show great_tables rather than raw DataFrame dumps is checked after the build, with
+the site: ``tests/browser/test_staged_pages.py``.)"""
 
-import json
 import re
 from pathlib import Path
 
@@ -71,32 +71,6 @@ def test_every_chapter_has_the_promised_shape(path):
     assert re.search(r"Overview|you will learn", text, re.I), "no overview"
     assert re.search(r"\{admonition\} Summary|^## Summary", text, re.M), "no summary"
     assert re.search(r"What next", text), "no pointer to what comes next"
-
-
-def dataframe_outputs(nb: dict) -> list[str]:
-    """Sources of the cells of an executed notebook that display a raw pandas DataFrame."""
-    found = []
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            html = "".join(out.get("data", {}).get("text/html", ""))
-            if 'class="dataframe"' in html:
-                found.append("".join(cell["source"])[:80])
-    return found
-
-
-def test_a_raw_dataframe_display_is_recognised():
-    nb = {"cells": [{"source": "df", "outputs": [{"data": {"text/html": '<table class="dataframe">'}}]},
-                    {"source": "gt", "outputs": [{"data": {"text/html": '<table class="gt_table">'}}]}]}
-    assert dataframe_outputs(nb) == ["df"]
-
-
-STAGED = sorted((ROOT / "_build" / "stage" / "notebooks").glob("*.ipynb"))
-
-
-@pytest.mark.skipif(not STAGED, reason="no staged runs (make notebooks)")
-@pytest.mark.parametrize("path", [p for p in STAGED if re.match(r"(0\d|1[0-7]|99)_", p.name)], ids=lambda p: p.name)
-def test_staged_pages_show_tables_through_great_tables(path):
-    assert not dataframe_outputs(json.loads(path.read_text())), "raw DataFrame output on the page"
 
 
 def test_table15_knobs_default_to_the_registry():
