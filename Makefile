@@ -13,8 +13,6 @@ STAGE  := _build/stage
 HTML   := _build/html
 NB     ?=
 ARGS   ?=
-# line-by-line output of the two jobs of `make test` where make can (GNU make 4)
-SYNC   := $(if $(filter output-sync,$(.FEATURES)),--output-sync=line)
 TEST_WORKERS ?= $(shell python3 -c "import os; print(min(os.cpu_count() or 1, 4))" 2>/dev/null || echo 1)
 
 .PHONY: book test env lab data notebooks html unit goldens site benchmark multiverse rerun \
@@ -23,11 +21,7 @@ TEST_WORKERS ?= $(shell python3 -c "import os; print(min(os.cpu_count() or 1, 4)
 book: env data notebooks html
 	@echo ">>> book ready: $(HTML)/index.html"
 
-# The unit tests and the notebooks run side by side (neither reads what the other writes),
-# so each fills the cores the other leaves idle; then the checks of what the notebooks built.
-test: env data
-	@$(MAKE) --no-print-directory -o env -o data -j2 $(SYNC) unit notebooks
-	@$(MAKE) --no-print-directory -o env -o data -o notebooks goldens html site
+test: env data unit notebooks goldens html site
 	@echo ">>> all checks passed"
 
 env:

@@ -62,6 +62,9 @@ if [ ! -f "$stamp" ]; then
     "$VENV/bin/python" -m ipykernel install --sys-prefix --name python3 >/dev/null
     rm -f "$VENV"/.installed-* && touch "$stamp"
 fi
+# the project's own modules too (quick when they are up to date): every notebook kernel, worker
+# and test process imports them, and with PYTHONDONTWRITEBYTECODE set none would cache them
+"$VENV/bin/python" -m compileall -q src >/dev/null
 base=$(sed -n 's/^executable *= *//p' "$VENV/pyvenv.cfg")
 [ -n "$base" ] || base="$(sed -n 's/^home *= *//p' "$VENV/pyvenv.cfg")/python3"
 echo ">>> using $VENV/bin/python: Python $("$VENV/bin/python" -c \
