@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coupproof.panel.transforms import (Attrition, int_keys, lag_within, lookup_join,
+from coupproof.panel.transforms import (Attrition, int_keys, lag_within, lookup_join, with_columns,
                                         lookup_positions, merge_validated, take_rows, window_any)
 
 
@@ -193,3 +193,19 @@ def test_attrition_without_an_event_column_has_no_events():
     frame = pd.DataFrame({"def": [1, 0, 1]})
     kept = att2.apply(frame, pd.array([True, None, False], dtype="boolean"), "na mask")
     assert kept.index.tolist() == [0] and att2.table()["events"].tolist() == [1]
+
+
+def test_with_columns_adds_and_replaces_columns_without_copying():
+    frame = pd.DataFrame({"a": np.arange(5.0), "b": [1, 2, 3, 4, 5], "c": list("vwxyz")},
+                         index=[10, 11, 12, 13, 14])
+    frame.attrs["source"] = "toy"
+    new = pd.DataFrame({"b": np.zeros(5), "d": np.ones(5)})   # another index: taken by position
+    out = with_columns(frame, new)
+    assert list(out.columns) == ["a", "c", "b", "d"] and list(out.index) == list(frame.index)
+    assert out["b"].tolist() == [0.0] * 5 and out["c"].tolist() == list("vwxyz")
+    assert out.attrs == {"source": "toy"}
+    assert np.shares_memory(out["a"].to_numpy(), frame["a"].to_numpy())
+    assert np.shares_memory(out["d"].to_numpy(), new["d"].to_numpy())
+    assert frame["b"].tolist() == [1, 2, 3, 4, 5]                    # the input is unchanged
+    with pytest.raises(ValueError, match="4 rows, the frame 5"):
+        with_columns(frame, new.iloc[:4])

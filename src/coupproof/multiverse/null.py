@@ -69,7 +69,8 @@ def null_draws(choices: Choices, draws: int = 20, seed: int = 1) -> pd.DataFrame
     """``draws`` estimates of each interaction (Models 2 and 4) with the null imposed.
 
     Returns one row per model and draw: ``key``, ``model``, ``draw``, ``estimate``, ``se``,
-    ``p`` (NaN where a simulated data set has no ML estimate, e.g. too few events).
+    ``p`` (NaN where a simulated data set, or the observed one, has no ML estimate, e.g.
+    too few events).
     """
     frame = estimation_frame(choices, terms=needed_terms(choices))
     return null_draws_frame(frame, choices.estimation, choices.key(), draws, seed)
@@ -87,10 +88,11 @@ def null_draws_frame(frame: pd.DataFrame, estimation: EstimationChoices, key: st
     simulation, the restricted estimates with a zero interaction, and stops by the
     multiverse's rule (:data:`~coupproof.multiverse.evaluate.FIT_TOL`).
     """
+    keys = universe() if keys is None else keys
     union, *ranges = column_order(*(model_terms(m, estimation.controls) for m in INTERACTIONS))
-    failed = pd.DataFrame({"key": key, "model": np.repeat(list(INTERACTIONS), draws),
-                           "draw": np.tile(np.arange(draws), len(INTERACTIONS)),
-                           "estimate": np.nan, "se": np.nan, "p": np.nan})
+    out = pd.DataFrame({"key": key, "model": np.repeat(list(INTERACTIONS), draws),
+                        "draw": np.tile(np.arange(draws), len(INTERACTIONS)),
+                        "estimate": np.nan, "se": np.nan, "p": np.nan}).set_index(["model", "draw"])
     design = build_design(frame, "def", union)
     codes, n_clusters = cluster_codes(design.align(frame[CLUSTER_COLUMNS[estimation.cluster]]))
     models = {}
@@ -108,10 +110,8 @@ def null_draws_frame(frame: pd.DataFrame, estimation: EstimationChoices, key: st
         truth = np.insert(restricted.params, j, 0.0)
         models[m] = (X, j, 1.0 / (1.0 + np.exp(-(Xn @ restricted.params))), truth)
     where = positions(frame.iloc[np.flatnonzero(design.mask)], keys)
-    size = len(universe() if keys is None else keys)
-    out = failed.set_index(["model", "draw"])
     for b in range(draws):
-        u = stream(seed, b, size)[where]
+        u = stream(seed, b, len(keys))[where]
         for m, (X, j, p_null, truth) in models.items():
             y = (u < p_null).astype("float64")
             try:

@@ -81,11 +81,6 @@ def dv_index(cache: PieceCache = CACHE) -> dict[str, np.ndarray]:
                      sources=("cow_states",))
 
 
-def dv_rows(cache: PieceCache = CACHE) -> np.ndarray:
-    """Positions in :func:`dyad_skeleton` of the DV years (see :func:`dv_index`)."""
-    return dv_index(cache)["rows"]
-
-
 def shared_defense(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
     """``shared_def`` and ``shared_def_l`` for every skeleton row, from ``data.alliance_source``."""
     def build():
@@ -118,7 +113,7 @@ def pact_rows(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFrame:
 
     return cache.get("pact_rows", {"def_rule": data.def_rule, "def_obligation": data.def_obligation},
                      build, modules=("coupproof.panel.build", "coupproof.panel.dyads",
-                                                "coupproof.panel.alliances"),
+                                     "coupproof.panel.alliances"),
                      sources=("cow_states", "atop_alliances", "atop_members"))
 
 

@@ -102,9 +102,10 @@ def lookup_join(left: pd.DataFrame, right: pd.DataFrame, left_on: list[str],
     """Left join of ``right[columns]`` onto ``left`` by key, many-to-one, by index lookup.
 
     Equivalent to ``left.merge(right, how="left", validate="many_to_one")`` but without
-    copying ``left``'s columns (:func:`with_columns`), which matters on a 1.3-million-row panel.  The right-hand
-    key must be unique (else ``pandas.errors.MergeError``); rows of ``left`` without a match
-    get missing values.  Row count and order of ``left`` are unchanged.
+    copying ``left``'s columns (:func:`with_columns`), which matters on a 1.3-million-row
+    panel.  The right-hand key must be unique (else ``pandas.errors.MergeError``); rows of
+    ``left`` without a match get missing values.  Row count and order of ``left`` are
+    unchanged.
     """
     pos = lookup_positions(left, right, left_on, right_on, name)
     log.info("lookup join %s (many_to_one): %d rows in, %d rows out, %d matched",
