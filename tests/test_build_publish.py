@@ -1,6 +1,7 @@
 """The publishing workflow builds the book with the README's command on every push and pull
-request, deploys to GitHub Pages only from main, and caches the data and the environment;
-the citation file names the work and the article it replicates."""
+request, deploys to GitHub Pages only from main, and caches the data, the environment and the
+derived files whose entries are verified on load; the citation file names the work and the
+article it replicates."""
 
 from __future__ import annotations
 
@@ -77,6 +78,17 @@ def test_it_caches_the_raw_data_on_the_registry_and_the_environment_on_the_lock(
               if uses(s, "actions/cache")}
     assert "hashFiles('data/registry.csv')" in caches["data/raw"]
     assert "requirements.lock" in caches[".venv"] and "hashFiles(" in caches[".venv"]
+
+
+def test_it_caches_derived_files_under_the_code_that_made_them(workflow):
+    derived = [s for s in steps(workflow, "build") if uses(s, "actions/cache")
+               and "data/cache" in s["with"]["path"]]
+    assert len(derived) == 1
+    paths = derived[0]["with"]["path"].split()
+    assert paths == ["data/cache", "results/multiverse"]   # never results/ (the book's tables)
+    key = derived[0]["with"]["key"]
+    assert "src/**/*.py" in key and "data/registry.csv" in key and "requirements.lock" in key
+    assert derived[0]["with"]["restore-keys"] == "derived-"
 
 
 def test_the_steps_come_before_the_build_in_the_right_order(workflow):
