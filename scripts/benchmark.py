@@ -2,10 +2,12 @@
 
 Sections (``python scripts/benchmark.py [section ...]``, default all):
 
-* ``panel``  - the threat measure, the panel from raw files and from cached pieces, and the
-  fast estimation frame beside the verb pipeline it replaced for the models
-* ``multiverse`` - specifications per second: a serial loop, the dask runner with 1 and 2
-  workers (warm piece cache), and peak memory per worker
+* ``panel``  - the threat measure, the panel from raw files and from cached pieces, the peak
+  memory of its assembly beside the pd.concat assembly it replaced, and the fast estimation
+  frame beside the verb pipeline it replaced for the models
+* ``multiverse`` - specifications per second from pieces on disk: a serial loop, the dask
+  runner with 1 and 2 workers (and, on 2 workers, with the allocator setting it replaced),
+  and peak memory per worker
 * ``models`` - model fitting: Table 1, Model 4 by every route (the removed Newton solver,
   statsmodels from zeros and from good starting values, the fast path), the multiverse's
   throughput, and every fit of the book together
@@ -137,16 +139,16 @@ def _set_malloc(values: dict) -> None:
 
 
 def multiverse_section(n: int = 96):
-    """Throughput of the multiverse from a warm piece cache: a serial loop in this process,
-    and the dask runner with 1 and 2 workers; peak memory per worker."""
+    """Throughput of the multiverse with its pieces on disk (not yet in memory): a serial loop
+    in this process, and the dask runner with 1 and 2 workers (on 2 workers also with the
+    allocator setting replaced); peak memory per worker."""
     import tempfile
 
-    from coupproof.multiverse import space
+    from coupproof.cache import CACHE
+    from coupproof.multiverse import runner, space
     from coupproof.multiverse.evaluate import evaluate
     from coupproof.multiverse.runner import close, connect, run
     from coupproof.multiverse.store import ResultStore
-
-    from coupproof.cache import CACHE
 
     specs = space.sample(n, seed=99)
     with warnings.catch_warnings():
@@ -159,8 +161,6 @@ def multiverse_section(n: int = 96):
             evaluate(c)
         serial = time.perf_counter() - t0
     print(f"  {'serial loop in one process (the alternative)':<62} {n / serial:6.2f} specs/s")
-    from coupproof.multiverse import runner
-
     used = dict(runner.MALLOC)
     # the allocator settings replaced: a 1 GB trim threshold with the mmap threshold stuck at
     # 128 kB (the earlier mallopt call asked for 1 GB, above glibc's ceiling, and was ignored)
