@@ -63,3 +63,41 @@ def test_a_rerun_with_other_choices_leaves_the_books_results_untouched(raw_data,
     assert _digest(book) == before
     assert (out / "10_table07_raw_count.ipynb").exists()
     assert any((out / "results").iterdir())
+
+
+def test_the_local_kernels_are_not_interrupted_at_shutdown_but_still_can_be():
+    """The build's kernel manager skips jupyter_client's interrupt before a shutdown (an idle
+    kernel logs it as an error) and still interrupts a busy kernel on request."""
+    import asyncio
+    import signal
+
+    async def main():
+        km = rerun.local_kernels()(kernel_name="python3")
+        await km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        await kc.wait_for_ready(timeout=60)
+        sent = []
+        send = km.provisioner.send_signal
+
+        async def spy(signum):
+            sent.append(signum)
+            await send(signum)
+
+        km.provisioner.send_signal = spy
+        msg_id = kc.execute("import time; time.sleep(60)")
+        await asyncio.sleep(1.0)
+        await km.interrupt_kernel()
+        while True:
+            reply = await kc.get_shell_msg(timeout=20)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        assert reply["content"]["status"] == "error"
+        assert reply["content"]["ename"] == "KeyboardInterrupt"
+        assert sent == [signal.SIGINT]
+        kc.stop_channels()
+        await km.shutdown_kernel()
+        assert sent == [signal.SIGINT], "the shutdown sent a signal before its shutdown request"
+        assert not await km.is_alive()
+
+    asyncio.run(main())

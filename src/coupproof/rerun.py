@@ -33,10 +33,15 @@ from coupproof.params import ChoiceError, Choices, unknown_names_message
 def local_kernels():
     """A kernel manager for papermill whose kernels talk over local (IPC) sockets rather than
     TCP ports: nothing is reachable from the network, and the kernels do not print a warning
-    about unencrypted TCP (nor an interrupt traceback at shutdown) into every run's log.
-    Used by this command and by the book's build (``scripts/run_notebooks.py``); each kernel
-    gets sockets of its own name in the temporary folder, so kernels started at the same time
-    never share one."""
+    about unencrypted TCP into every run's log.  Used by this command and by the book's build
+    (``scripts/run_notebooks.py``); each kernel gets sockets of its own name in the temporary
+    folder, so kernels started at the same time never share one.
+
+    jupyter_client interrupts a kernel (SIGINT) before asking it to shut down; papermill shuts
+    kernels down only once the last cell has finished, so the interrupt finds an idle kernel,
+    which logs "ERROR | KeyboardInterrupt caught in kernel" into the build's output.  This
+    manager skips that interrupt: the shutdown request alone ends an idle kernel, and a kernel
+    that does not answer it is still killed after ``shutdown_wait_time``."""
     import tempfile
     import uuid
 
@@ -48,6 +53,13 @@ def local_kernels():
             kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(),
                                                  f"coupproof-kernel-{uuid.uuid4().hex[:12]}"))
             super().__init__(**kwargs)
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+        interrupt_kernel = _async_interrupt_kernel
 
     return LocalKernelManager
 
