@@ -9,9 +9,9 @@ median estimate and its share of significant estimates — to set beside the obs
 
 The curves of one draw must be drawn *together*: the specifications share most of their
 data, and their estimates are correlated.  So every specification takes the uniform numbers
-behind its simulated outcomes from one stream per draw, indexed by the undirected dyad-year
-(:func:`uniforms`): a dyad-year gets the same number in every specification and in both
-directions.  A row's simulated event is ``u < p̂`` under that specification's own null fit.
+behind its simulated outcomes from one stream per draw (:func:`stream`), indexed by the
+undirected dyad-year (:func:`positions`): a dyad-year gets the same number in every
+specification and in both directions.  A row's simulated event is ``u < p̂`` under that specification's own null fit.
 """
 
 from __future__ import annotations
@@ -56,13 +56,6 @@ def positions(frame: pd.DataFrame, keys: np.ndarray | None = None) -> np.ndarray
 def stream(seed: int, draw: int, size: int) -> np.ndarray:
     """Draw ``draw`` of the uniform stream ``seed``: one number per undirected dyad-year."""
     return np.random.default_rng([seed, draw]).random(size)
-
-
-def uniforms(frame: pd.DataFrame, seed: int, draw: int, keys: np.ndarray | None = None) -> np.ndarray:
-    """Uniform numbers for the rows of ``frame``, from draw ``draw`` of the stream ``seed``;
-    a dyad-year gets the same number in every specification and in both directions."""
-    keys = universe() if keys is None else keys
-    return stream(seed, draw, len(keys))[positions(frame, keys)]
 
 
 def null_draws(choices: Choices, draws: int = 20, seed: int = 1) -> pd.DataFrame:

@@ -3,7 +3,7 @@
 ::
 
     panel = (dyad_skeleton()                                   # ccode1, ccode2, year 1960–2010
-             .pipe(add_columns, shared_defense(data))           # shared_def, shared_def_l
+             .pipe(with_columns, shared_defense(data))          # shared_def, shared_def_l
              .pipe(add_new_pacts, defense_pacts(data))          # def, def_atopid
              .pipe(add_concessions, concession_counts(data))    # concessionsA, concessionsB
              .pipe(add_state_attributes, state_years(data))     # *_A, *_B
@@ -127,13 +127,6 @@ def concession_counts(data: DataChoices, cache: PieceCache = CACHE) -> pd.DataFr
         sources=("atop_alliances", "atop_members"))
 
 
-def add_columns(frame: pd.DataFrame, columns: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with the columns of ``columns``, a piece aligned row by row with it."""
-    if len(columns) != len(frame):
-        raise ValueError(f"piece has {len(columns):,} rows, the frame {len(frame):,}")
-    return with_columns(frame, columns)
-
-
 def build_panel(data: DataChoices | None = None, columns: list[str] | None = None,
                 cache: PieceCache = CACHE) -> pd.DataFrame:
     """Directed dyad-years 1961–2010 (the DV years; lags reach back to 1960) under ``data``
@@ -153,7 +146,7 @@ def build_panel(data: DataChoices | None = None, columns: list[str] | None = Non
     dv_years = (skeleton["year"] > DYAD_YEARS[0]).to_numpy()
     rows = skeleton[dv_years].reset_index(drop=True)
     panel = (rows
-             .pipe(add_columns, shared_defense(data, cache)[dv_years])
+             .pipe(with_columns, shared_defense(data, cache)[dv_years])
              .pipe(add_new_pacts, defense_pacts(data, cache))
              .pipe(add_concessions, concession_counts(data, cache))
              .pipe(add_state_attributes, states, cols_A, cols_B, index=state_index()))
