@@ -40,7 +40,7 @@ EVALUATE = "coupproof.multiverse.evaluate:evaluate"
 #: (``M_MMAP_THRESHOLD``).  Dask's nanny starts workers with a 64 kB trim threshold, which
 #: also freezes the mmap threshold at 128 kB: every array of a specification (a few MB each)
 #: was then mapped afresh and page-faulted in, and freed back at once (measured on two
-#: workers: 4.1 specifications per second with the 128 kB threshold, 8.0 with 32 MB;
+#: workers: 3.7 specifications per second with the 128 kB threshold, 8.2 with 32 MB;
 #: ``scripts/benchmark.py``, multiverse section).
 MALLOC = {"MALLOC_TRIM_THRESHOLD_": 1 << 30, "MALLOC_MMAP_THRESHOLD_": 32 << 20}
 
